@@ -1,0 +1,3 @@
+from cheguan.cli import main
+
+main()

@@ -1,0 +1,58 @@
+"""What each role may do: one table of capabilities, checked by services and views.
+
+A capability is a verb on the domain (``"registry.reveal_personal_data"``), not a URL.
+Object scoping (a partner sees only its own organisation's work) lives in each app's
+``queries`` module; this table answers only "may this role do this at all".
+"""
+
+from __future__ import annotations
+
+from cheguan.accounts.models import Role
+from cheguan.core.errors import NOT_AUTHENTICATED, PERMISSION_DENIED
+
+R = Role
+CAPABILITIES: dict[str, frozenset[str]] = {
+    # registry
+    "registry.view_people": frozenset({R.CLERK, R.INSPECTOR, R.SUPERVISOR, R.ADMIN}),
+    "registry.reveal_personal_data": frozenset({R.CLERK, R.SUPERVISOR, R.ADMIN}),
+    "registry.manage_people": frozenset({R.CLERK, R.ADMIN}),
+    "registry.view_vehicles": frozenset({R.CLERK, R.INSPECTOR, R.SUPERVISOR, R.ADMIN}),
+    "registry.manage_vehicles": frozenset({R.CLERK, R.ADMIN}),
+    "registry.view_organisations": frozenset({R.CLERK, R.INSPECTOR, R.SUPERVISOR, R.ADMIN}),
+    "registry.manage_organisations": frozenset({R.SUPERVISOR, R.ADMIN}),
+    "registry.import": frozenset({R.ADMIN}),
+    # accounts
+    "accounts.assist_citizens": frozenset({R.CLERK}),
+    "accounts.manage_api_tokens": frozenset(
+        {R.DEALER_AGENT, R.SCRAPYARD_AGENT, R.DRIVING_SCHOOL_AGENT, R.SERVICE_POINT_AGENT, R.ADMIN}
+    ),
+    # audit
+    "audit.view_trail": frozenset({R.SUPERVISOR, R.ADMIN}),
+    "audit.view_own_organisation_trail": frozenset(
+        {R.DEALER_AGENT, R.SCRAPYARD_AGENT, R.DRIVING_SCHOOL_AGENT, R.SERVICE_POINT_AGENT}
+    ),
+    # citizen services (also usable by a clerk in an assisted session, see Actor.citizen)
+    "citizen.use_services": frozenset({R.CITIZEN}),
+}
+
+
+def has_capability(user, capability: str) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.role in CAPABILITIES[capability]
+
+
+def require(user, capability: str) -> None:
+    """Raise the domain error a page or the API shows when the role may not do this."""
+    if user is None or not user.is_authenticated:
+        raise NOT_AUTHENTICATED()
+    if not has_capability(user, capability):
+        raise PERMISSION_DENIED()
+
+
+def require_citizen_context(actor) -> None:
+    """Citizen services: a citizen themself, or a clerk in an open assisted session."""
+    if actor.user is None or not actor.user.is_authenticated:
+        raise NOT_AUTHENTICATED()
+    if actor.citizen is None:
+        raise PERMISSION_DENIED()

@@ -1,0 +1,1 @@
+"""Cross-cutting pieces every app uses: domain errors, the clock, masking, idempotency."""

@@ -1,0 +1,86 @@
+"""Masking of personal data (脱敏), DOMAIN.md §8.1.
+
+Default everywhere: ID numbers keep the first 6 and last 4 characters
+(``330203********1234``), phones keep 3 + 4 (``138****5678``), names keep the family
+name (``张*`` / ``张*明``). Seeing a full value is a permission and is audited
+(``registry.services.reveal_person``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+
+def mask_id_number(value: str | None) -> str:
+    if not value:
+        return ""
+    if len(value) <= 6:
+        return "*" * len(value)
+    if len(value) < 12:
+        return value[:2] + "*" * (len(value) - 4) + value[-2:]
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def mask_phone(value: str | None) -> str:
+    if not value:
+        return ""
+    digits = value.strip()
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+def mask_name(value: str | None) -> str:
+    if not value:
+        return ""
+    if len(value) == 1:
+        return value
+    if len(value) == 2:
+        return value[0] + "*"
+    return value[0] + "*" * (len(value) - 2) + value[-1]
+
+
+PERSONAL_KEYS = {
+    "id_number": mask_id_number,
+    "phone": mask_phone,
+    "name": mask_name,
+    "address": lambda v: (v[:6] + "…") if v else "",
+}
+
+
+def mask_mapping(data: Any) -> Any:
+    """Return a copy of ``data`` with personal fields masked (recursively)."""
+    if isinstance(data, dict):
+        return {
+            k: (PERSONAL_KEYS[k](v) if k in PERSONAL_KEYS and isinstance(v, str) else mask_mapping(v))
+            for k, v in data.items()
+        }
+    if isinstance(data, list | tuple):
+        return [mask_mapping(v) for v in data]
+    return data
+
+
+# 18-character resident ID numbers and mainland mobile numbers, as they may slip into text.
+_ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+_PHONE_RE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+
+
+def scrub_text(text: str) -> str:
+    text = _ID_RE.sub(lambda m: m.group(1) + "********" + m.group(3)[-4:], text)
+    return _PHONE_RE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+
+
+class MaskPersonalDataFilter(logging.Filter):
+    """Logging filter: no ID number or phone number reaches a log line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string is not ours to fix here
+            return True
+        scrubbed = scrub_text(message)
+        if scrubbed != message:
+            record.msg, record.args = scrubbed, None
+        return True

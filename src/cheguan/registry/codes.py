@@ -1,0 +1,44 @@
+"""Registration code tables (号牌种类, 使用性质, 车辆类型) loaded from ``data/vehicle-codes.csv``.
+
+Read lazily and cached: the table is data, not code, and an office extends it by editing
+the CSV. Rules ask questions of it (``is_minivan``, ``is_small_passenger``) rather than
+repeating code lists.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+from pathlib import Path
+
+DATA = Path(__file__).with_name("data") / "vehicle-codes.csv"
+
+USE_NATURE_NON_OPERATING = "A"
+MINIVAN_TYPES = frozenset({"K39", "K49"})
+
+
+@functools.cache
+def table(name: str) -> dict[str, str]:
+    with DATA.open(encoding="utf-8") as f:
+        return {row["code"]: row["name"] for row in csv.DictReader(f) if row["table"] == name}
+
+
+def vehicle_types() -> dict[str, str]:
+    return table("vehicle_type")
+
+
+def use_natures() -> dict[str, str]:
+    return table("use_nature")
+
+
+def plate_kinds() -> dict[str, str]:
+    return table("plate_kind")
+
+
+def is_small_or_mini_passenger(vehicle_type: str) -> bool:
+    """K3x small and K4x mini passenger vehicles."""
+    return len(vehicle_type) == 3 and vehicle_type[:2] in {"K3", "K4"}
+
+
+def is_minivan(vehicle_type: str) -> bool:
+    return vehicle_type in MINIVAN_TYPES

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from cheguan.api import api
+
+urlpatterns = [
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("cheguan.accounts.urls")),
+    path("registry/", include("cheguan.registry.urls")),
+    path("audit/", include("cheguan.audit.urls")),
+    path("", include("cheguan.web.urls")),
+]

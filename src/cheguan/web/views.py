@@ -1,0 +1,35 @@
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from cheguan.web.middleware import ELDER_COOKIE
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+def home(request):
+    """The home page: each role sees its own work (``web/home/<role>.html``)."""
+    if not request.user.is_authenticated:
+        return render(request, "web/home/public.html")
+    from cheguan.web.home import context_for
+
+    role = request.user.role
+    return render(request, f"web/home/{role}.html", context_for(request))
+
+
+@require_POST
+def set_elder_mode(request):
+    on = request.POST.get("elder_mode") == "1"
+    if request.user.is_authenticated and request.user.elder_mode != on:
+        type(request.user).objects.filter(pk=request.user.pk).update(elder_mode=on)
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    response.set_cookie(ELDER_COOKIE, "1" if on else "0", max_age=ONE_YEAR, samesite="Lax")
+    return response
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
