@@ -15,7 +15,9 @@ from cheguan.registry.validators import vin_check_digit
 _seq = itertools.count(1)
 
 
-def resident_id(birth: dt.date, *, address: str = "330203", sex: str = "M", seq: int | None = None) -> str:
+def resident_id(
+    birth: dt.date, *, address: str = "330203", sex: str = "M", seq: int | None = None
+) -> str:
     """A valid 18-character resident ID number for this birth date."""
     n = seq if seq is not None else next(_seq) % 500
     order = n * 2 + (1 if sex == "M" else 2)
@@ -31,12 +33,24 @@ def vin(serial: int, *, wmi: str = "LSV", vds: str = "AB12C") -> str:
 
 def office(code: str = "330200", prefix: str = "浙B", name: str = "宁波市车管所") -> Office:
     obj, _ = Office.objects.get_or_create(
-        code=code, defaults={"name": name, "name_en": "Ningbo", "region": "浙江省宁波市", "plate_prefix": prefix}
+        code=code,
+        defaults={
+            "name": name,
+            "name_en": "Ningbo",
+            "region": "浙江省宁波市",
+            "plate_prefix": prefix,
+        },
     )
     return obj
 
 
-def person(*, office_obj: Office | None = None, name: str = "王建国", birth: dt.date = dt.date(1958, 3, 1), **kw) -> Person:
+def person(
+    *,
+    office_obj: Office | None = None,
+    name: str = "王建国",
+    birth: dt.date = dt.date(1958, 3, 1),
+    **kw,
+) -> Person:
     return Person.objects.create(
         office=office_obj or office(),
         name=name,
@@ -61,7 +75,13 @@ def uscc(n: int | None = None) -> str:
     return body + u.calc_check_digit(body)
 
 
-def organisation(*, kind: str = OrganisationKind.DEALER, office_obj: Office | None = None, name: str | None = None, **kw) -> Organisation:
+def organisation(
+    *,
+    kind: str = OrganisationKind.DEALER,
+    office_obj: Office | None = None,
+    name: str | None = None,
+    **kw,
+) -> Organisation:
     return Organisation.objects.create(
         office=office_obj or office(),
         name=name or f"{kind} {next(_uscc_seq)}",
@@ -90,7 +110,9 @@ def vehicle(*, owner: Person | Organisation, office_obj: Office | None = None, *
         "created_at": clock.now(),
     }
     defaults.update(kw)
-    owner_kw = {"owner_person": owner} if isinstance(owner, Person) else {"owner_organisation": owner}
+    owner_kw = (
+        {"owner_person": owner} if isinstance(owner, Person) else {"owner_organisation": owner}
+    )
     return Vehicle.objects.create(office=office_obj or office(), **owner_kw, **defaults)
 
 

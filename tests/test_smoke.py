@@ -17,6 +17,8 @@ def test_audit_record_then_verify_passes(make):
 
     u = make.user("clerk")
     with transaction.atomic():
-        audit.record(actor=Actor(user=u), action="registry.tested", data={"id_number": "330203195803010012"})
+        audit.record(
+            actor=Actor(user=u), action="registry.tested", data={"id_number": "330203195803010012"}
+        )
     result = audit.verify()
     assert result.ok and result.events_checked == 1

@@ -8,7 +8,7 @@ revocable bearer token for partner systems.
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -22,12 +22,7 @@ from cheguan.core.errors import (
     ErrorCode,
     ValidationErrors,
 )
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
+from cheguan.core.schemas import ERRORS, ErrorOut  # noqa: F401  (re-exported)
 
 
 class TokenAuth(HttpBearer):
@@ -64,13 +59,6 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 
-# Responses every operation may give, declared so the OpenAPI document is honest.
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-
-
-def error_body(err: DomainError) -> dict:
-    return err.as_dict()
-
 
 @api.exception_handler(DomainError)
 def _domain_error(request, exc: DomainError):
@@ -91,7 +79,9 @@ def _validation_error(request, exc: NinjaValidationError):
     loc = [str(p) for p in first.get("loc", []) if p not in ("body", "query", "path", "payload")]
     detail = first.get("msg", "invalid input")
     err = INVALID_INPUT(field=loc[-1] if loc else None, detail=detail)
-    body = err.as_dict() | {"errors": [{"loc": d.get("loc"), "msg": d.get("msg")} for d in details][:20]}
+    body = err.as_dict() | {
+        "errors": [{"loc": d.get("loc"), "msg": d.get("msg")} for d in details][:20]
+    }
     return api.create_response(request, body, status=422)
 
 
@@ -106,7 +96,9 @@ def _not_found(request, exc):
 
 
 _HTTP = {
-    405: ErrorCode("core.method_not_allowed", "不支持该请求方法。", "This method is not allowed here.", 405),
+    405: ErrorCode(
+        "core.method_not_allowed", "不支持该请求方法。", "This method is not allowed here.", 405
+    ),
     413: ErrorCode("core.too_large", "请求过大。", "The request is too large.", 413),
 }
 

@@ -18,6 +18,8 @@ class AssistedSessionMiddleware:
             session = current_assisted_session(user)
             if session is not None:
                 request.assisted_session = session
-                actor = Actor(user=user, on_behalf_of=session.citizen, assisted_session_id=session.pk)
+                actor = Actor(
+                    user=user, on_behalf_of=session.citizen, assisted_session_id=session.pk
+                )
         request.actor = actor
         return self.get_response(request)

@@ -46,7 +46,11 @@ class User(AbstractUser):
         "registry.Office", on_delete=models.PROTECT, null=True, blank=True, related_name="users"
     )
     organisation = models.ForeignKey(
-        "registry.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+        "registry.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
     )
     person = models.OneToOneField(
         "registry.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="user"
@@ -57,11 +61,13 @@ class User(AbstractUser):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=~Q(role__in=[r.value for r in PARTNER_ROLES]) | Q(organisation__isnull=False),
+                condition=~Q(role__in=[r.value for r in PARTNER_ROLES])
+                | Q(organisation__isnull=False),
                 name="user_partner_has_organisation",
             ),
             models.CheckConstraint(
-                condition=Q(role__in=[r.value for r in PARTNER_ROLES]) | Q(organisation__isnull=True),
+                condition=Q(role__in=[r.value for r in PARTNER_ROLES])
+                | Q(organisation__isnull=True),
                 name="user_only_partners_have_organisation",
             ),
         ]
@@ -110,7 +116,9 @@ class AssistedSession(models.Model):
         ordering = ["-started_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["clerk"], condition=Q(ended_at__isnull=True), name="assisted_one_open_per_clerk"
+                fields=["clerk"],
+                condition=Q(ended_at__isnull=True),
+                name="assisted_one_open_per_clerk",
             )
         ]
 

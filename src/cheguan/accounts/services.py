@@ -65,7 +65,9 @@ def open_assisted_session(
     if person is None:
         raise CITIZEN_NOT_FOUND(field="id_number")
     now = clock.now()
-    for previous in AssistedSession.objects.select_for_update().filter(clerk=actor.user, ended_at__isnull=True):
+    for previous in AssistedSession.objects.select_for_update().filter(
+        clerk=actor.user, ended_at__isnull=True
+    ):
         _end(previous, reason=AssistedSessionEnd.REPLACED, at=now, actor=actor)
     session = AssistedSession.objects.create(
         clerk=actor.user,
@@ -90,7 +92,11 @@ def _end(session: AssistedSession, *, reason: str, at: dt.datetime, actor: Actor
     session.end_reason = reason
     session.save(update_fields=["ended_at", "end_reason"])
     record(
-        actor=Actor(user=actor.user or session.clerk, on_behalf_of=session.citizen, assisted_session_id=session.pk),
+        actor=Actor(
+            user=actor.user or session.clerk,
+            on_behalf_of=session.citizen,
+            assisted_session_id=session.pk,
+        ),
         action="accounts.assisted_session_ended",
         subject=session,
         data={"reason": reason},
@@ -125,7 +131,12 @@ def current_assisted_session(clerk: User) -> AssistedSession | None:
         with transaction.atomic():
             locked = AssistedSession.objects.select_for_update().get(pk=session.pk)
             if locked.ended_at is None:
-                _end(locked, reason=AssistedSessionEnd.IDLE, at=locked.last_activity_at + _idle_limit(), actor=Actor(user=clerk))
+                _end(
+                    locked,
+                    reason=AssistedSessionEnd.IDLE,
+                    at=locked.last_activity_at + _idle_limit(),
+                    actor=Actor(user=clerk),
+                )
         return None
     if now - session.last_activity_at > dt.timedelta(seconds=30):
         AssistedSession.objects.filter(pk=session.pk).update(last_activity_at=now)
@@ -137,10 +148,17 @@ def expire_idle_assisted_sessions() -> int:
     """Background sweep: end every session idle past the limit. Returns how many."""
     cutoff = clock.now() - _idle_limit()
     count = 0
-    for session in AssistedSession.objects.select_for_update().filter(
-        ended_at__isnull=True, last_activity_at__lt=cutoff
-    ).select_related("clerk", "citizen"):
-        _end(session, reason=AssistedSessionEnd.IDLE, at=session.last_activity_at + _idle_limit(), actor=Actor(user=session.clerk))
+    for session in (
+        AssistedSession.objects.select_for_update()
+        .filter(ended_at__isnull=True, last_activity_at__lt=cutoff)
+        .select_related("clerk", "citizen")
+    ):
+        _end(
+            session,
+            reason=AssistedSessionEnd.IDLE,
+            at=session.last_activity_at + _idle_limit(),
+            actor=Actor(user=session.clerk),
+        )
         count += 1
     return count
 
@@ -159,9 +177,18 @@ def create_api_token(*, actor: Actor, name: str) -> tuple[ApiToken, str]:
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=actor.user, name=name, prefix=prefix, secret_hash=_hash_secret(secret), created_at=clock.now()
+        user=actor.user,
+        name=name,
+        prefix=prefix,
+        secret_hash=_hash_secret(secret),
+        created_at=clock.now(),
     )
-    record(actor=actor, action="accounts.api_token_created", subject=token, data={"name": name, "prefix": prefix})
+    record(
+        actor=actor,
+        action="accounts.api_token_created",
+        subject=token,
+        data={"name": name, "prefix": prefix},
+    )
     return token, f"cg_{prefix}_{secret}"
 
 
@@ -175,7 +202,12 @@ def revoke_api_token(*, actor: Actor, token_id: int) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = clock.now()
         token.save(update_fields=["revoked_at"])
-        record(actor=actor, action="accounts.api_token_revoked", subject=token, data={"prefix": token.prefix})
+        record(
+            actor=actor,
+            action="accounts.api_token_revoked",
+            subject=token,
+            data={"prefix": token.prefix},
+        )
     return token
 
 
@@ -184,7 +216,11 @@ def user_for_token(raw: str) -> User | None:
     if not raw.startswith("cg_") or raw.count("_") < 2:
         return None
     _cg, prefix, secret = raw.split("_", 2)
-    token = ApiToken.objects.select_related("user").filter(prefix=prefix, revoked_at__isnull=True).first()
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(prefix=prefix, revoked_at__isnull=True)
+        .first()
+    )
     if token is None or not secrets.compare_digest(token.secret_hash, _hash_secret(secret)):
         return None
     if not token.user.is_active:

@@ -33,7 +33,9 @@ def assisted_start(request):
         except DomainError as e:
             errors[e.field or "__all__"] = e.message
         else:
-            messages.success(request, _("Assisted service started. You are now acting for the citizen."))
+            messages.success(
+                request, _("Assisted service started. You are now acting for the citizen.")
+            )
             return redirect("web:home")
     return render(
         request,

@@ -140,22 +140,44 @@ def verify(*, streams: list[str] | None = None) -> VerifyResult:
         for name in names:
             expected_seq, prev = 1, GENESIS_HASH
             last: AuditEvent | None = None
-            for event in AuditEvent.objects.filter(stream=name).order_by("seq").iterator(chunk_size=2000):
+            for event in (
+                AuditEvent.objects.filter(stream=name).order_by("seq").iterator(chunk_size=2000)
+            ):
                 checked += 1
                 if event.seq != expected_seq:
-                    reason = "missing event before this one" if event.seq > expected_seq else "sequence out of order"
-                    return VerifyResult(checked, len(names), Break(name, expected_seq, event.pk, reason))
+                    reason = (
+                        "missing event before this one"
+                        if event.seq > expected_seq
+                        else "sequence out of order"
+                    )
+                    return VerifyResult(
+                        checked, len(names), Break(name, expected_seq, event.pk, reason)
+                    )
                 if event.prev_hash != prev:
-                    return VerifyResult(checked, len(names), Break(name, event.seq, event.pk, "previous hash does not match"))
+                    return VerifyResult(
+                        checked,
+                        len(names),
+                        Break(name, event.seq, event.pk, "previous hash does not match"),
+                    )
                 if compute_hash(event) != event.hash:
-                    return VerifyResult(checked, len(names), Break(name, event.seq, event.pk, "content does not match its hash"))
+                    return VerifyResult(
+                        checked,
+                        len(names),
+                        Break(name, event.seq, event.pk, "content does not match its hash"),
+                    )
                 prev, expected_seq, last = event.hash, expected_seq + 1, event
             head = heads.get(name)
             last_seq = last.seq if last else 0
             if head is None:
-                return VerifyResult(checked, len(names), Break(name, last_seq, last.pk if last else None, "stream has no head"))
+                return VerifyResult(
+                    checked,
+                    len(names),
+                    Break(name, last_seq, last.pk if last else None, "stream has no head"),
+                )
             if head.seq != last_seq or head.hash != (last.hash if last else GENESIS_HASH):
                 return VerifyResult(
-                    checked, len(names), Break(name, last_seq + 1, None, "events after this point were removed")
+                    checked,
+                    len(names),
+                    Break(name, last_seq + 1, None, "events after this point were removed"),
                 )
         return VerifyResult(checked, len(names), None)

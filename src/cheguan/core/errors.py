@@ -57,7 +57,8 @@ class DomainError(Exception):
         if not self.params:
             return template
         values = {
-            k: ((v.en if english else v.zh) if isinstance(v, Bi) else v) for k, v in self.params.items()
+            k: ((v.en if english else v.zh) if isinstance(v, Bi) else v)
+            for k, v in self.params.items()
         }
         return template.format(**values)
 
@@ -81,13 +82,13 @@ class ValidationErrors(Exception):
 
 
 # Errors that belong to no single app.
-NOT_FOUND = ErrorCode("core.not_found", "未找到该记录，或您无权查看。", "Not found, or not yours to see.", 404)
+NOT_FOUND = ErrorCode(
+    "core.not_found", "未找到该记录，或您无权查看。", "Not found, or not yours to see.", 404
+)
 PERMISSION_DENIED = ErrorCode(
     "core.permission_denied", "您的角色无权进行此操作。", "Your role may not do this.", 403
 )
-NOT_AUTHENTICATED = ErrorCode(
-    "core.not_authenticated", "请先登录。", "Please log in first.", 401
-)
+NOT_AUTHENTICATED = ErrorCode("core.not_authenticated", "请先登录。", "Please log in first.", 401)
 INVALID_INPUT = ErrorCode(
     "core.invalid_input",
     "输入不符合要求：{detail}",

@@ -107,4 +107,3 @@ class IdempotencyMiddleware:
             content_type=response.get("Content-Type", "application/json"),
         )
         return response
-

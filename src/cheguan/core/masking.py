@@ -54,7 +54,11 @@ def mask_mapping(data: Any) -> Any:
     """Return a copy of ``data`` with personal fields masked (recursively)."""
     if isinstance(data, dict):
         return {
-            k: (PERSONAL_KEYS[k](v) if k in PERSONAL_KEYS and isinstance(v, str) else mask_mapping(v))
+            k: (
+                PERSONAL_KEYS[k](v)
+                if k in PERSONAL_KEYS and isinstance(v, str)
+                else mask_mapping(v)
+            )
             for k, v in data.items()
         }
     if isinstance(data, list | tuple):

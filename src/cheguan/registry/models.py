@@ -40,9 +40,15 @@ class IdType(models.TextChoices):
 
     RESIDENT_ID = "resident_id", _("Resident identity card")
     MILITARY = "military", _("Military officer or soldier ID")
-    HK_MACAO_PERMIT = "hk_macao_permit", _("Mainland travel permit for Hong Kong and Macao residents")
+    HK_MACAO_PERMIT = (
+        "hk_macao_permit",
+        _("Mainland travel permit for Hong Kong and Macao residents"),
+    )
     TAIWAN_PERMIT = "taiwan_permit", _("Mainland travel permit for Taiwan residents")
-    HK_MACAO_TW_RESIDENCE = "hmt_residence", _("Residence permit for Hong Kong, Macao and Taiwan residents")
+    HK_MACAO_TW_RESIDENCE = (
+        "hmt_residence",
+        _("Residence permit for Hong Kong, Macao and Taiwan residents"),
+    )
     FOREIGN_PERMANENT = "foreign_permanent", _("Foreign permanent resident ID card")
     PASSPORT = "passport", _("Passport with residence permit")
 
@@ -211,7 +217,9 @@ class Vehicle(models.Model):
     vehicle_type = models.CharField(max_length=3)  # code table "vehicle_type", e.g. K33
     seats = models.PositiveSmallIntegerField()
     use_nature = models.CharField(max_length=1, default="A")  # code table "use_nature"
-    energy_type = models.CharField(max_length=4, choices=EnergyType.choices, default=EnergyType.FUEL)
+    energy_type = models.CharField(
+        max_length=4, choices=EnergyType.choices, default=EnergyType.FUEL
+    )
     manufacture_date = models.DateField()
     first_registration_date = models.DateField(null=True, blank=True)
     status = models.CharField(
@@ -243,7 +251,9 @@ class Vehicle(models.Model):
                 condition=Q(plate_number__isnull=False) & ~Q(status="deregistered"),
                 name="vehicle_plate_unique_while_active",
             ),
-            models.CheckConstraint(condition=Q(seats__gte=1) & Q(seats__lte=99), name="vehicle_seats_range"),
+            models.CheckConstraint(
+                condition=Q(seats__gte=1) & Q(seats__lte=99), name="vehicle_seats_range"
+            ),
         ]
         indexes = [
             models.Index(fields=["office", "status"], name="vehicle_office_status_idx"),
@@ -306,7 +316,9 @@ class Accident(models.Model):
 class InsurancePolicy(models.Model):
     """Compulsory traffic accident liability insurance (交强险) periods."""
 
-    vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="insurance_policies")
+    vehicle = models.ForeignKey(
+        Vehicle, on_delete=models.CASCADE, related_name="insurance_policies"
+    )
     insurer = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True)
     policy_number = models.CharField(max_length=40)
     valid_from = models.DateField()
@@ -319,7 +331,9 @@ class InsurancePolicy(models.Model):
                 condition=Q(valid_until__gte=models.F("valid_from")), name="insurance_dates_ordered"
             )
         ]
-        indexes = [models.Index(fields=["vehicle", "valid_until"], name="insurance_vehicle_until_idx")]
+        indexes = [
+            models.Index(fields=["vehicle", "valid_until"], name="insurance_vehicle_until_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.policy_number} {self.valid_from}–{self.valid_until}"
@@ -351,7 +365,9 @@ class VehicleTax(models.Model):
 class ModificationPenalty(models.Model):
     """A penalty for illegal modification (非法改装)."""
 
-    vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="modification_penalties")
+    vehicle = models.ForeignKey(
+        Vehicle, on_delete=models.CASCADE, related_name="modification_penalties"
+    )
     decided_on = models.DateField()
     description = models.CharField(max_length=200)
 

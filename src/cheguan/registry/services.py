@@ -47,7 +47,10 @@ DUPLICATE_ORGANISATION = ErrorCode(
     409,
 )
 DUPLICATE_VIN = ErrorCode(
-    "registry.duplicate_vin", "该车辆识别代号已登记。", "A vehicle with this VIN is already registered.", 409
+    "registry.duplicate_vin",
+    "该车辆识别代号已登记。",
+    "A vehicle with this VIN is already registered.",
+    409,
 )
 INVALID_CODE = ErrorCode(
     "registry.invalid_code",
@@ -60,7 +63,9 @@ INVALID_CHOICE = ErrorCode(
     "“{value}” is not one of the allowed values: {allowed}.",
 )
 INVALID_SEATS = ErrorCode(
-    "registry.invalid_seats", "座位数应为 1 到 99 的整数。", "Seats must be a whole number from 1 to 99."
+    "registry.invalid_seats",
+    "座位数应为 1 到 99 的整数。",
+    "Seats must be a whole number from 1 to 99.",
 )
 INVALID_DATES = ErrorCode(
     "registry.invalid_dates",
@@ -117,16 +122,25 @@ def clean_person(data: PersonData) -> dict:
 
 
 @transaction.atomic
-def register_person(*, actor: Actor, office: Office, data: PersonData, audit: bool = True) -> Person:
+def register_person(
+    *, actor: Actor, office: Office, data: PersonData, audit: bool = True
+) -> Person:
     if actor.user is not None:
         require(actor.user, "registry.manage_people")
     values = clean_person(data)
-    if Person.objects.filter(office=office, id_type=values["id_type"], id_number=values["id_number"]).exists():
+    if Person.objects.filter(
+        office=office, id_type=values["id_type"], id_number=values["id_number"]
+    ).exists():
         raise DUPLICATE_PERSON(field="id_number")
     person = Person.objects.create(office=office, created_at=clock.now(), **values)
     if audit:
-        record(actor=actor, action="registry.person_registered", subject=person, office_id=office.pk,
-               data={"id_type": person.id_type, "id_number": person.id_number})
+        record(
+            actor=actor,
+            action="registry.person_registered",
+            subject=person,
+            office_id=office.pk,
+            data={"id_type": person.id_type, "id_number": person.id_number},
+        )
     return person
 
 
@@ -134,8 +148,13 @@ def register_person(*, actor: Actor, office: Office, data: PersonData, audit: bo
 def reveal_person(*, actor: Actor, person: Person, reason: str = "") -> dict[str, str]:
     """Full ID number and phone: a permission, and itself an audited event."""
     require(actor.user, "registry.reveal_personal_data")
-    record(actor=actor, action="registry.personal_data_revealed", subject=person,
-           office_id=person.office_id, data={"fields": ["id_number", "phone"], "reason": reason[:200]})
+    record(
+        actor=actor,
+        action="registry.personal_data_revealed",
+        subject=person,
+        office_id=person.office_id,
+        data={"fields": ["id_number", "phone"], "reason": reason[:200]},
+    )
     return {"name": person.name, "id_number": person.id_number, "phone": person.phone}
 
 
@@ -168,7 +187,9 @@ def clean_organisation(data: OrganisationData) -> dict:
 
 
 @transaction.atomic
-def register_organisation(*, actor: Actor, office: Office, data: OrganisationData, audit: bool = True) -> Organisation:
+def register_organisation(
+    *, actor: Actor, office: Office, data: OrganisationData, audit: bool = True
+) -> Organisation:
     if actor.user is not None:
         require(actor.user, "registry.manage_organisations")
     values = clean_organisation(data)
@@ -176,8 +197,17 @@ def register_organisation(*, actor: Actor, office: Office, data: OrganisationDat
         raise DUPLICATE_ORGANISATION(field="uscc")
     org = Organisation.objects.create(office=office, created_at=clock.now(), **values)
     if audit:
-        record(actor=actor, action="registry.organisation_registered", subject=org, office_id=office.pk,
-               data={"uscc": org.uscc, "kind": org.kind, "checksum_warning": org.uscc_checksum_warning})
+        record(
+            actor=actor,
+            action="registry.organisation_registered",
+            subject=org,
+            office_id=office.pk,
+            data={
+                "uscc": org.uscc,
+                "kind": org.kind,
+                "checksum_warning": org.uscc_checksum_warning,
+            },
+        )
     return org
 
 
@@ -217,7 +247,9 @@ def clean_vehicle(data: VehicleData) -> dict:
     vin = validate_vin(data.vin)
     engine = (data.engine_number or "").strip().upper()
     if not (1 <= len(engine) <= 30) or not engine.replace("-", "").isalnum():
-        raise INVALID_CHOICE(field="engine_number", value=engine[:30], allowed="1–30 letters/digits")
+        raise INVALID_CHOICE(
+            field="engine_number", value=engine[:30], allowed="1–30 letters/digits"
+        )
     if data.vehicle_type not in codes.vehicle_types():
         raise INVALID_CODE(field="vehicle_type", value=data.vehicle_type, table="vehicle_type")
     if data.use_nature not in codes.use_natures():
@@ -242,7 +274,9 @@ def clean_vehicle(data: VehicleData) -> dict:
         "manufacture_date": data.manufacture_date,
         "first_registration_date": data.first_registration_date,
         "plate_kind": data.plate_kind,
-        "plate_number": validate_plate_number_basic(data.plate_number) if data.plate_number else None,
+        "plate_number": validate_plate_number_basic(data.plate_number)
+        if data.plate_number
+        else None,
         "inspection_valid_until": data.inspection_valid_until,
         "status": _choice(data.status, VehicleStatus, "status"),
     }
@@ -270,12 +304,20 @@ def register_vehicle(
     try:
         with transaction.atomic():
             vehicle = Vehicle.objects.create(
-                office=office, owner_person=owner_person, owner_organisation=owner_organisation,
-                created_at=clock.now(), **values,
+                office=office,
+                owner_person=owner_person,
+                owner_organisation=owner_organisation,
+                created_at=clock.now(),
+                **values,
             )
     except IntegrityError:
         raise PLATE_IN_USE(field="plate_number") from None
     if audit:
-        record(actor=actor, action="registry.vehicle_recorded", subject=vehicle, office_id=office.pk,
-               data={"vin": vehicle.vin, "plate_number": vehicle.plate_number})
+        record(
+            actor=actor,
+            action="registry.vehicle_recorded",
+            subject=vehicle,
+            office_id=office.pk,
+            data={"vin": vehicle.vin, "plate_number": vehicle.plate_number},
+        )
     return vehicle

@@ -49,7 +49,10 @@ INVALID_DOCUMENT_NUMBER = ErrorCode(
 _REASONS = {
     "length": ("长度不是 18 位。", "It does not have 18 characters."),
     "format": ("含有不允许的字符。", "It contains characters that are not allowed."),
-    "checksum": ("校验位不符，请核对是否有输错。", "The check character does not match; check for a typo."),
+    "checksum": (
+        "校验位不符，请核对是否有输错。",
+        "The check character does not match; check for a typo.",
+    ),
     "birth_date": ("出生日期不是真实的日期。", "The birth date is not a real date."),
     "future": ("出生日期在未来。", "The birth date is in the future."),
     "too_old": ("出生日期早于 1900 年。", "The birth date is before 1900."),
@@ -103,7 +106,7 @@ def parse_resident_id(value: object, *, field: str = "id_number") -> ResidentId:
 def _known_address_code(code: str) -> bool:
     try:
         results = numdb.get("cn/loc").info(code)
-    except Exception:  # noqa: BLE001 - the data file is stdnum's; never let it raise here
+    except Exception:
         return False
     return any(props.get("county") for _part, props in results)
 
@@ -144,12 +147,17 @@ def parse_uscc(value: object, *, field: str = "uscc") -> Uscc:
         raise _two(INVALID_USCC, field, "长度不是 18 位。", "It does not have 18 characters.")
     if not code.isascii() or not _USCC_RE.match(code):
         raise _two(
-            INVALID_USCC, field, "含有不允许的字符或位置不对。", "It has characters that are not allowed."
+            INVALID_USCC,
+            field,
+            "含有不允许的字符或位置不对。",
+            "It has characters that are not allowed.",
         )
     try:
         ok = uscc.calc_check_digit(code[:17]) == code[17]
     except (StdnumError, ValueError, KeyError, IndexError):
-        raise _two(INVALID_USCC, field, "无法计算校验位。", "The check character cannot be computed.") from None
+        raise _two(
+            INVALID_USCC, field, "无法计算校验位。", "The check character cannot be computed."
+        ) from None
     return Uscc(code=code, checksum_ok=ok)
 
 
@@ -168,22 +176,38 @@ def validate_vin(value: object, *, field: str = "vin") -> str:
         raise _two(INVALID_VIN, field, "长度不是 17 位。", "It does not have 17 characters.")
     if not vin.isascii() or not _VIN_CHARS.match(vin):
         raise _two(
-            INVALID_VIN, field, "含有 I、O、Q 或其他不允许的字符。", "It contains I, O, Q or other characters."
+            INVALID_VIN,
+            field,
+            "含有 I、O、Q 或其他不允许的字符。",
+            "It contains I, O, Q or other characters.",
         )
     try:
         ok = Vin(vin).verify_checksum()
-    except Exception:  # noqa: BLE001 - vininfo raises its own types on odd input
+    except Exception:
         ok = False
     if not ok:
-        raise _two(INVALID_VIN, field, "第 9 位校验位不符。", "The check digit in position 9 does not match.")
+        raise _two(
+            INVALID_VIN,
+            field,
+            "第 9 位校验位不符。",
+            "The check digit in position 9 does not match.",
+        )
     return vin
 
 
 def vin_check_digit(vin17: str) -> str:
     """The check digit a 17-character VIN should have in position 9 (ISO 3779)."""
-    values = dict(zip("ABCDEFGHJKLMNPRSTUVWXYZ", [1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 7, 9, 2, 3, 4, 5, 6, 7, 8, 9], strict=True))
+    values = dict(
+        zip(
+            "ABCDEFGHJKLMNPRSTUVWXYZ",
+            [1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 7, 9, 2, 3, 4, 5, 6, 7, 8, 9],
+            strict=True,
+        )
+    )
     weights = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2]
-    total = sum((int(c) if c.isdigit() else values[c]) * w for c, w in zip(vin17, weights, strict=True))
+    total = sum(
+        (int(c) if c.isdigit() else values[c]) * w for c, w in zip(vin17, weights, strict=True)
+    )
     r = total % 11
     return "X" if r == 10 else str(r)
 

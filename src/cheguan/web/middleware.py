@@ -13,5 +13,7 @@ class ElderModeMiddleware:
             request.elder_mode = cookie == "1"
         else:
             user = getattr(request, "user", None)
-            request.elder_mode = bool(user is not None and user.is_authenticated and user.elder_mode)
+            request.elder_mode = bool(
+                user is not None and user.is_authenticated and user.elder_mode
+            )
         return self.get_response(request)
