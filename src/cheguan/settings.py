@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "cheguan.accounts",
     "cheguan.registry",
     "cheguan.audit",
+    "cheguan.workdays",
     "cheguan.web",
     "cheguan.demo",
 ]
