@@ -74,7 +74,7 @@ def test_add_working_days_matches_a_day_by_day_count_over_holidays(start, n):
 def test_rebuild_with_a_new_holiday_moves_deadlines():
     monday = dt.date(2026, 11, 30)
     assert wd.add_working_days(dt.date(2026, 11, 27), 1) == monday
-    exceptions = wd.read_holidays() + [(monday, "holiday", "test", "test")]
+    exceptions = [*wd.read_holidays(), (monday, "holiday", "test", "test")]
     wd.rebuild(exceptions)
     assert wd.add_working_days(dt.date(2026, 11, 27), 1) == dt.date(2026, 12, 1)
     assert CalendarDay.objects.get(date=monday).kind == "holiday"
