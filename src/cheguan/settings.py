@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "cheguan.registry",
     "cheguan.audit",
     "cheguan.workdays",
+    "cheguan.cases",
     "cheguan.web",
     "cheguan.demo",
 ]
@@ -209,3 +210,13 @@ NINJA_PAGINATION_PER_PAGE = 50
 # Lockout is per user name, not per IP: the hall's kiosks and a service point's desk share
 # one address, and locking the address would lock out every citizen behind it.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# --- cases ----------------------------------------------------------------------------
+CHEGUAN_MAX_UPLOAD_MB = 10
+CHEGUAN_NOTIFIERS = [
+    "cheguan.cases.notifications.CaseMessageNotifier",
+    "cheguan.cases.notifications.SmsGatewayNotifier",
+]
+CHEGUAN_SMS_GATEWAY_URL = os.environ.get("CHEGUAN_SMS_GATEWAY_URL", "")
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024

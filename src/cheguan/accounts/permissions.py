@@ -31,6 +31,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "audit.view_own_organisation_trail": frozenset(
         {R.DEALER_AGENT, R.SCRAPYARD_AGENT, R.DRIVING_SCHOOL_AGENT, R.SERVICE_POINT_AGENT}
     ),
+    # cases
+    "cases.process": frozenset({R.CLERK, R.ADMIN}),
+    "cases.view_office": frozenset({R.CLERK, R.INSPECTOR, R.SUPERVISOR, R.ADMIN}),
+    "cases.supervise": frozenset({R.SUPERVISOR, R.ADMIN}),
+    "cases.manage_catalogue": frozenset({R.ADMIN}),
     # citizen services (also usable by a clerk in an assisted session, see Actor.citizen)
     "citizen.use_services": frozenset({R.CITIZEN}),
 }

@@ -26,6 +26,11 @@ def today() -> dt.date:
     return timezone.localdate(now())
 
 
+def local_date(value: dt.datetime) -> dt.date:
+    """The office-local calendar date of an aware datetime."""
+    return timezone.localdate(value)
+
+
 def set_now(value: dt.datetime | None) -> None:
     global _frozen
     if value is not None and timezone.is_naive(value):

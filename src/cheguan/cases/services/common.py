@@ -1,0 +1,100 @@
+"""Pieces the case services share: who may act on a case, and the transition check."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from cheguan.accounts.actor import Actor
+from cheguan.accounts.models import Role
+from cheguan.accounts.permissions import has_capability, require
+from cheguan.cases.errors import ILLEGAL_TRANSITION, NOT_APPLICANT
+from cheguan.cases.models import TRANSITIONS, Case, CaseStatus, CaseTransition
+from cheguan.core import clock
+from cheguan.core.errors import NOT_FOUND, Bi
+
+ACTION_WORDS = {
+    CaseStatus.DRAFT: Bi("退回草稿", "returned to draft"),
+    CaseStatus.SUBMITTED: Bi("提交", "submitted"),
+    CaseStatus.ACCEPTED: Bi("受理", "accepted"),
+    CaseStatus.AWAITING_DOCUMENTS: Bi("退回补正或等待补齐材料", "sent back for documents"),
+    CaseStatus.COMPLETED: Bi("办结", "completed"),
+    CaseStatus.REJECTED: Bi("不予办理", "rejected"),
+    CaseStatus.WITHDRAWN: Bi("撤回", "withdrawn"),
+    CaseStatus.TERMINATED: Bi("终止", "terminated"),
+}
+STATUS_WORDS = {
+    CaseStatus.DRAFT: Bi("草稿", "draft"),
+    CaseStatus.SUBMITTED: Bi("已提交", "submitted"),
+    CaseStatus.ACCEPTED: Bi("已受理", "accepted"),
+    CaseStatus.AWAITING_DOCUMENTS: Bi("待补材料", "awaiting documents"),
+    CaseStatus.COMPLETED: Bi("已办结", "completed"),
+    CaseStatus.REJECTED: Bi("不予办理", "rejected"),
+    CaseStatus.WITHDRAWN: Bi("已撤回", "withdrawn"),
+    CaseStatus.TERMINATED: Bi("已终止", "terminated"),
+}
+_ = _  # translations of statuses live on CaseStatus
+
+
+def transition(case: Case, to: str, *, actor: Actor, note: str = "") -> None:
+    """Move ``case`` to ``to`` if the table allows it; record the history row."""
+    if to not in TRANSITIONS[case.status]:
+        raise ILLEGAL_TRANSITION(current=STATUS_WORDS[case.status], action=ACTION_WORDS[to])
+    CaseTransition.objects.create(
+        case=case,
+        from_status=case.status,
+        to_status=to,
+        at=clock.now(),
+        actor=actor.user,
+        note=note[:300],
+    )
+    case.status = to
+
+
+def is_applicant(actor: Actor, case: Case) -> bool:
+    """The applicant themself, a clerk assisting them, or the applicant organisation's agent —
+    or the partner that filed the case for its customer."""
+    citizen = actor.citizen
+    if (
+        case.applicant_person_id is not None
+        and citizen is not None
+        and citizen.pk == case.applicant_person_id
+    ):
+        return True
+    user = actor.user
+    if user is not None and user.is_partner and user.organisation_id is not None:
+        if case.applicant_organisation_id == user.organisation_id:
+            return True
+        if case.created_by is not None and case.created_by.organisation_id == user.organisation_id:
+            return True
+    return False
+
+
+def require_applicant(actor: Actor, case: Case) -> None:
+    if not is_applicant(actor, case):
+        raise NOT_APPLICANT()
+
+
+def require_clerk_of(actor: Actor, case: Case) -> None:
+    """A clerk (or admin) of the case's own office; anyone else: not found."""
+    require(actor.user, "cases.process")
+    if actor.user.office_id != case.office_id:
+        raise NOT_FOUND()
+
+
+def require_supervisor_of(actor: Actor, office_id: int) -> None:
+    require(actor.user, "cases.supervise")
+    if actor.user.office_id != office_id:
+        raise NOT_FOUND()
+
+
+def may_see(actor: Actor, case: Case) -> bool:
+    user = actor.user
+    if user is None:
+        return False
+    if is_applicant(actor, case):
+        return True
+    if user.role in {Role.CLERK, Role.SUPERVISOR, Role.ADMIN, Role.INSPECTOR} and has_capability(
+        user, "cases.view_office"
+    ):
+        return user.office_id == case.office_id
+    return False

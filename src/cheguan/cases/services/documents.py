@@ -1,0 +1,184 @@
+"""Case documents: uploads (type- and size-checked, SHA-256), and "verified by data" —
+the office checks identity, insurance and tax from its records before asking for paper."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from cheguan.accounts.actor import Actor
+from cheguan.audit.services import record
+from cheguan.cases import errors
+from cheguan.cases.models import (
+    Case,
+    CaseDocument,
+    CaseStatus,
+    DataSource,
+    DocumentRequirement,
+    DocumentStatus,
+)
+from cheguan.cases.services.common import is_applicant, require_clerk_of, transition  # noqa: F401
+from cheguan.core import clock
+from cheguan.core.errors import Bi
+from cheguan.registry.models import InsurancePolicy, TaxStatus, VehicleTax
+
+UPLOAD_STATUSES = {CaseStatus.DRAFT, CaseStatus.SUBMITTED, CaseStatus.AWAITING_DOCUMENTS}
+# Accepted types, recognised by their first bytes (not by the name or the browser's word).
+MAGIC = {
+    b"%PDF-": "application/pdf",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+}
+
+
+def current_documents(case: Case):
+    return CaseDocument.objects.filter(case=case, superseded=False).exclude(
+        status=DocumentStatus.REJECTED
+    )
+
+
+def missing_requirements(case: Case) -> list[DocumentRequirement]:
+    have = set(current_documents(case).values_list("requirement_id", flat=True))
+    return [r for r in case.service.requirements.all() if r.pk not in have]
+
+
+def names_of(requirements) -> Bi:
+    return Bi(
+        "、".join(r.name_zh for r in requirements), ", ".join(r.name_en for r in requirements)
+    )
+
+
+def _sniff(head: bytes) -> str | None:
+    for magic, content_type in MAGIC.items():
+        if head.startswith(magic):
+            return content_type
+    return None
+
+
+def _data_evidence(case: Case, source: str) -> str | None:
+    """The record that proves this requirement, or None if the records don't show it."""
+    today = clock.today()
+    if source == DataSource.IDENTITY:
+        if case.applicant_person_id:
+            return f"person:{case.applicant_person_id}"
+        if case.applicant_organisation_id:
+            return f"organisation:{case.applicant_organisation_id}"
+        return None
+    if case.vehicle_id is None:
+        return None
+    if source == DataSource.INSURANCE:
+        policy = (
+            InsurancePolicy.objects.filter(
+                vehicle_id=case.vehicle_id, valid_from__lte=today, valid_until__gte=today
+            )
+            .order_by("-valid_until")
+            .first()
+        )
+        return f"insurance:{policy.policy_number}" if policy else None
+    if source == DataSource.TAX:
+        tax = VehicleTax.objects.filter(
+            vehicle_id=case.vehicle_id,
+            year=today.year,
+            status__in=[TaxStatus.PAID, TaxStatus.EXEMPT],
+        ).first()
+        return f"tax:{tax.year}:{tax.status}" if tax else None
+    return None
+
+
+def verify_by_data(*, case: Case, actor: Actor) -> list[CaseDocument]:
+    """Check each data-verifiable requirement that has no document yet against the records."""
+    have = set(current_documents(case).values_list("requirement_id", flat=True))
+    made = []
+    for requirement in case.service.requirements.exclude(data_source=""):
+        if requirement.pk in have:
+            continue
+        reference = _data_evidence(case, requirement.data_source)
+        if reference is None:
+            continue  # the paper (or upload) is the fallback
+        made.append(
+            CaseDocument.objects.create(
+                case=case,
+                requirement=requirement,
+                status=DocumentStatus.VERIFIED_BY_DATA,
+                data_source=requirement.data_source,
+                data_reference=reference[:80],
+                added_at=clock.now(),
+                added_by=actor.user,
+            )
+        )
+    return made
+
+
+@transaction.atomic
+def add_document(
+    *, actor: Actor, case: Case, requirement_code: str, upload: UploadedFile
+) -> CaseDocument:
+    case = Case.objects.select_for_update().select_related("service").get(pk=case.pk)
+    if not is_applicant(actor, case):
+        require_clerk_of(actor, case)
+    if case.status not in UPLOAD_STATUSES:
+        raise errors.ILLEGAL_TRANSITION(
+            current=Bi(case.get_status_display(), case.status),
+            action=Bi("上传材料", "given documents"),
+        )
+    requirement = case.service.requirements.filter(code=requirement_code).first()
+    if requirement is None:
+        raise errors.UNKNOWN_REQUIREMENT(field="requirement", code=str(requirement_code)[:40])
+    max_bytes = settings.CHEGUAN_MAX_UPLOAD_MB * 1024 * 1024
+    if upload.size is not None and upload.size > max_bytes:
+        raise errors.FILE_TOO_LARGE(field="file", max_mb=settings.CHEGUAN_MAX_UPLOAD_MB)
+    if not upload.size:
+        raise errors.FILE_EMPTY(field="file")
+    upload.seek(0)
+    content_type = _sniff(upload.read(16))
+    if content_type is None:
+        raise errors.FILE_TYPE(field="file")
+    upload.seek(0)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    CaseDocument.objects.filter(case=case, requirement=requirement, superseded=False).update(
+        superseded=True
+    )
+    document = CaseDocument(
+        case=case,
+        requirement=requirement,
+        status=DocumentStatus.PROVIDED,
+        original_name=(upload.name or "")[-120:],
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        added_at=clock.now(),
+        added_by=actor.user,
+    )
+    document.file.save(
+        f"{case.number}-{requirement.code}-{digest.hexdigest()[:12]}", upload, save=False
+    )
+    document.save()
+    record(
+        actor=actor,
+        action="cases.document_added",
+        subject=case,
+        office_id=case.office_id,
+        data={"requirement": requirement.code, "sha256": document.sha256, "size": document.size},
+    )
+    if (
+        case.status == CaseStatus.AWAITING_DOCUMENTS
+        and case.rongque
+        and not missing_requirements(case)
+    ):
+        from cheguan.cases.notifications import notify
+
+        notify(
+            case,
+            kind="documents_received",
+            text=Bi(
+                "承诺补齐的材料已全部收到，等待窗口办结。",
+                "All the promised documents have arrived; the window will now complete the case.",
+            ),
+        )
+    return document

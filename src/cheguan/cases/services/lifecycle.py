@@ -1,0 +1,357 @@
+"""The case lifecycle: open, submit, notice, accept (with or without 容缺), complete,
+reject, withdraw, and visits. Each function is one transaction with its audit event."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+
+from cheguan.accounts.actor import Actor
+from cheguan.accounts.models import Role
+from cheguan.audit.services import record
+from cheguan.cases import errors
+from cheguan.cases.models import (
+    Case,
+    CaseNotice,
+    CaseStatus,
+    Channel,
+    CommitmentStatus,
+    NoticeProblem,
+    RongqueCommitment,
+    Service,
+    Visit,
+    VisitKind,
+)
+from cheguan.cases.services.common import (
+    require_applicant,
+    require_clerk_of,
+    transition,
+)
+from cheguan.cases.services.documents import missing_requirements, names_of, verify_by_data
+from cheguan.cases.services.rongque import check_rongque_days, rongque_credit_block
+from cheguan.core import clock
+from cheguan.core.errors import Bi
+from cheguan.registry.models import Organisation, Person, Vehicle
+from cheguan.workdays.services import add_working_days, working_days_between
+
+S = CaseStatus
+
+
+def _channel_for(actor: Actor) -> str:
+    user = actor.user
+    if actor.on_behalf_of is not None:
+        return Channel.ASSISTED
+    if user is None or user.role == Role.CITIZEN:
+        return Channel.ONLINE
+    if user.role == Role.DEALER_AGENT:
+        return Channel.DEALER
+    if user.role == Role.SERVICE_POINT_AGENT:
+        return Channel.SERVICE_POINT
+    return Channel.WINDOW
+
+
+def _new_number(office_code: str) -> str:
+    return f"{clock.today():%Y%m%d}{secrets.randbelow(10**8):08d}"
+
+
+@transaction.atomic
+def open_case(
+    *,
+    actor: Actor,
+    service_code: str,
+    applicant_person: Person | None = None,
+    applicant_organisation: Organisation | None = None,
+    vehicle: Vehicle | None = None,
+    idempotency_scope: str = "",
+) -> Case:
+    """Start a case (draft). Citizens apply for themselves; a clerk in an assisted session for
+    the citizen they assist; a clerk at the window or a partner names the applicant.
+
+    With an ``idempotency_scope`` (e.g. ``"inspection:<vehicle>:<period>"``) a second call
+    returns the live case already open for that scope instead of a duplicate."""
+    if idempotency_scope:
+        existing = Case.objects.filter(
+            idempotency_scope=idempotency_scope,
+            status__in=[S.DRAFT, S.SUBMITTED, S.ACCEPTED, S.AWAITING_DOCUMENTS, S.COMPLETED],
+        ).first()
+        if existing is not None:
+            return existing
+    channel = _channel_for(actor)
+    if channel in {Channel.ONLINE, Channel.ASSISTED}:
+        applicant_person, applicant_organisation = actor.citizen, None
+    if applicant_person is None and applicant_organisation is None:
+        raise errors.APPLICANT_REQUIRED(field="applicant")
+    office = (applicant_person or applicant_organisation).office
+    service = Service.objects.filter(office=office, code=service_code, active=True).first()
+    if service is None:
+        raise errors.SERVICE_NOT_FOUND(field="service")
+    if channel not in service.channels:
+        raise errors.CHANNEL_NOT_OFFERED(
+            field="channel",
+            channel=Bi(Channel(channel).label, channel),
+            allowed=", ".join(service.channels),
+        )
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                case = Case.objects.create(
+                    office=office,
+                    number=_new_number(office.code),
+                    service=service,
+                    applicant_person=applicant_person,
+                    applicant_organisation=applicant_organisation,
+                    vehicle=vehicle,
+                    channel=channel,
+                    created_by=actor.user,
+                    assisted_by=actor.user if channel == Channel.ASSISTED else None,
+                    created_at=clock.now(),
+                    idempotency_scope=idempotency_scope,
+                )
+            break
+        except IntegrityError:
+            if idempotency_scope:
+                existing = (
+                    Case.objects.filter(idempotency_scope=idempotency_scope)
+                    .exclude(status__in=[S.REJECTED, S.WITHDRAWN, S.TERMINATED])
+                    .first()
+                )
+                if existing is not None:
+                    return existing
+            continue  # a number collision: draw another
+    else:  # pragma: no cover - 10^8 numbers a day
+        raise RuntimeError("could not allocate a case number")
+    record(
+        actor=actor,
+        action="cases.opened",
+        subject=case,
+        office_id=office.pk,
+        data={"service": service.code, "channel": channel, "number": case.number},
+    )
+    return case
+
+
+def _lock(case: Case) -> Case:
+    return Case.objects.select_for_update().select_related("service", "office").get(pk=case.pk)
+
+
+@transaction.atomic
+def submit_case(*, actor: Actor, case: Case) -> Case:
+    """The applicant submits (or resubmits after a one-time notice). Records the office can
+    check (identity, insurance, tax) are verified from data first."""
+    case = _lock(case)
+    require_applicant(actor, case)
+    transition(case, S.SUBMITTED, actor=actor)
+    case.submitted_at = case.submitted_at or clock.now()
+    case.save(update_fields=["status", "submitted_at"])
+    verify_by_data(case=case, actor=actor)
+    record(actor=actor, action="cases.submitted", subject=case, office_id=case.office_id)
+    return case
+
+
+@transaction.atomic
+def issue_notice(*, actor: Actor, case: Case, items: Iterable[dict]) -> CaseNotice:
+    """一次性告知: list everything missing or wrong at once; the case goes back to the
+    applicant. A later notice may only ask again for what the first one listed."""
+    case = _lock(case)
+    require_clerk_of(actor, case)
+    items = list(items)
+    if not items:
+        raise errors.NOTICE_EMPTY(field="items")
+    requirements = {r.code: r for r in case.service.requirements.all()}
+    clean = []
+    for item in items:
+        code = str(item.get("requirement", ""))
+        if code not in requirements:
+            raise errors.UNKNOWN_REQUIREMENT(field="items", code=code[:40])
+        problem = item.get("problem", NoticeProblem.MISSING)
+        if problem not in NoticeProblem.values:
+            raise errors.INVALID_PROBLEM(field="items")
+        clean.append(
+            {"requirement": code, "problem": problem, "reason": str(item.get("reason", ""))[:300]}
+        )
+    first = CaseNotice.objects.filter(case=case, is_first=True).first()
+    if first is not None:
+        allowed = {i["requirement"] for i in first.items}
+        for item in clean:
+            if item["requirement"] not in allowed:
+                raise errors.NOT_IN_FIRST_NOTICE(
+                    field="items", document=requirements[item["requirement"]].name_zh
+                )
+    transition(case, S.AWAITING_DOCUMENTS, actor=actor, note="one-time notice")
+    case.correction_rounds += 1
+    case.save(update_fields=["status", "correction_rounds"])
+    notice = CaseNotice.objects.create(
+        case=case, issued_at=clock.now(), issued_by=actor.user, items=clean, is_first=first is None
+    )
+    from cheguan.cases.notifications import notify
+
+    notify(
+        case,
+        kind="notice",
+        text=Bi(
+            "您的申请材料需要补正，请查看一次性告知并一次补齐。",
+            "Your application needs corrections: see the one-time notice and supply everything at once.",
+        ),
+    )
+    record(
+        actor=actor,
+        action="cases.notice_issued",
+        subject=case,
+        office_id=case.office_id,
+        data={"items": [i["requirement"] for i in clean], "first": first is None},
+    )
+    return notice
+
+
+@transaction.atomic
+def accept_case(
+    *, actor: Actor, case: Case, rongque: bool = False, rongque_days: int | None = None
+) -> Case:
+    """受理. With every document in: accepted. With supplementary documents missing and
+    ``rongque``: accepted under 容缺 against the applicant's signed commitment and a
+    deadline; the case then awaits the promised documents."""
+    case = _lock(case)
+    require_clerk_of(actor, case)
+    if case.status != S.SUBMITTED:
+        transition(case, S.ACCEPTED, actor=actor)  # raises the readable error
+    missing = missing_requirements(case)
+    essential = [r for r in missing if r.essential]
+    if essential:
+        raise errors.ESSENTIAL_MISSING(documents=names_of(essential))
+    if missing and not rongque:
+        raise errors.DOCUMENTS_MISSING(documents=names_of(missing))
+    if rongque and not missing:
+        raise errors.NOTHING_MISSING()
+    now = clock.now()
+    transition(case, S.ACCEPTED, actor=actor)
+    case.accepted_at = now
+    case.due_date = add_working_days(clock.today(), case.service.promised_working_days)
+    data: dict = {"rongque": rongque}
+    if rongque:
+        if not case.service.rongque_allowed:
+            raise errors.RONGQUE_NOT_ALLOWED()
+        blocked = rongque_credit_block(
+            person=case.applicant_person, organisation=case.applicant_organisation
+        )
+        if blocked is not None:
+            raise errors.RONGQUE_CREDIT(date=blocked.isoformat())
+        days = check_rongque_days(case.service, rongque_days)
+        commitment = RongqueCommitment.objects.create(
+            case=case,
+            applicant_person=case.applicant_person,
+            applicant_organisation=case.applicant_organisation,
+            missing=[r.code for r in missing],
+            signed_at=now,
+            working_days=days,
+            deadline=add_working_days(clock.today(), days),
+        )
+        transition(case, S.AWAITING_DOCUMENTS, actor=actor, note="容缺")
+        case.rongque = True
+        data.update(deadline=commitment.deadline.isoformat(), missing=commitment.missing)
+    case.save(update_fields=["status", "accepted_at", "due_date", "rongque"])
+    record(actor=actor, action="cases.accepted", subject=case, office_id=case.office_id, data=data)
+    return case
+
+
+def _close(
+    case: Case,
+    to: str,
+    *,
+    actor: Actor,
+    reason: Bi | None = None,
+    commitment_becomes: str = CommitmentStatus.CANCELLED,
+) -> None:
+    transition(case, to, actor=actor, note=(reason.zh if reason else ""))
+    case.closed_at = clock.now()
+    fields = ["status", "closed_at"]
+    if case.accepted_at is not None:
+        case.processing_working_days = working_days_between(
+            clock.local_date(case.accepted_at), clock.local_date(case.closed_at)
+        )
+        fields.append("processing_working_days")
+    if reason is not None:
+        case.closing_reason, case.closing_reason_en = reason.zh, reason.en
+        fields += ["closing_reason", "closing_reason_en"]
+    case.save(update_fields=fields)
+    RongqueCommitment.objects.filter(case=case, status=CommitmentStatus.OPEN).update(
+        status=commitment_becomes, closed_at=case.closed_at
+    )
+
+
+@transaction.atomic
+def complete_case(*, actor: Actor, case: Case) -> Case:
+    case = _lock(case)
+    require_clerk_of(actor, case)
+    if case.status == S.AWAITING_DOCUMENTS:
+        commitment = RongqueCommitment.objects.filter(case=case).first()
+        if commitment is None:  # a one-time notice: the applicant resubmits first
+            raise errors.ILLEGAL_TRANSITION(
+                current=Bi("待补正材料", "awaiting corrections"), action=Bi("办结", "completed")
+            )
+        missing = missing_requirements(case)
+        if missing:
+            raise errors.COMMITMENT_OPEN(documents=names_of(missing))
+    _close(case, S.COMPLETED, actor=actor, commitment_becomes=CommitmentStatus.FULFILLED)
+    from cheguan.cases.notifications import notify
+
+    notify(
+        case,
+        kind="completed",
+        text=Bi("您的办件已办结，欢迎评价。", "Your case is complete. Please rate our service."),
+    )
+    record(
+        actor=actor,
+        action="cases.completed",
+        subject=case,
+        office_id=case.office_id,
+        data={"visits": case.visit_count, "corrections": case.correction_rounds},
+    )
+    return case
+
+
+@transaction.atomic
+def reject_case(*, actor: Actor, case: Case, reasons: str, reasons_en: str = "") -> Case:
+    """不予办理, with the reasons in writing (shown on the case page and printable)."""
+    case = _lock(case)
+    require_clerk_of(actor, case)
+    reasons = (reasons or "").strip()
+    if len(reasons) < 4:
+        raise errors.REASONS_REQUIRED(field="reasons")
+    _close(case, S.REJECTED, actor=actor, reason=Bi(reasons[:2000], (reasons_en or reasons)[:2000]))
+    record(actor=actor, action="cases.rejected", subject=case, office_id=case.office_id)
+    return case
+
+
+@transaction.atomic
+def withdraw_case(*, actor: Actor, case: Case) -> Case:
+    case = _lock(case)
+    require_applicant(actor, case)
+    _close(case, S.WITHDRAWN, actor=actor)
+    record(actor=actor, action="cases.withdrawn", subject=case, office_id=case.office_id)
+    return case
+
+
+@transaction.atomic
+def record_visit(
+    *, actor: Actor, case: Case, kind: str = VisitKind.WINDOW, ticket_number: str = ""
+) -> Visit:
+    """Every in-person visit is recorded; the one-visit figure counts them."""
+    case = _lock(case)
+    require_clerk_of(actor, case)
+    if kind not in VisitKind.values:
+        kind = VisitKind.WINDOW
+    visit = Visit.objects.create(
+        case=case, at=clock.now(), kind=kind, ticket_number=ticket_number[:20], clerk=actor.user
+    )
+    Case.objects.filter(pk=case.pk).update(visit_count=case.visit_count + 1)
+    case.visit_count += 1
+    record(
+        actor=actor,
+        action="cases.visit_recorded",
+        subject=case,
+        office_id=case.office_id,
+        data={"kind": kind, "visits": case.visit_count},
+    )
+    return visit
