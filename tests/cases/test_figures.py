@@ -96,3 +96,29 @@ def test_the_dashboard_has_every_figure_and_grouping(world, clock):
     data = figures.dashboard(office_id=world.office.pk, period=NOV)
     assert set(data) == {"period", "one_visit", "satisfaction", "processing_time"}
     assert data["one_visit"]["channel"][0]["key"] == "online"
+
+
+def _reference_percentile(values: list[int], q: float) -> float:
+    ordered = sorted(values)
+    pos = q * (len(ordered) - 1)
+    lo = int(pos)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+
+
+@pytest.mark.parametrize("q", [0.0, 0.5, 0.9, 1.0])
+def test_percentile_from_a_histogram_matches_the_sorted_list(q):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=60))
+    def check(values):
+        histogram: dict[int, int] = {}
+        for v in values:
+            histogram[v] = histogram.get(v, 0) + 1
+        assert figures.percentile_from_histogram(histogram, q) == pytest.approx(
+            _reference_percentile(values, q)
+        )
+
+    check()

@@ -17,11 +17,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import connection
-from django.db.models import Aggregate, Avg, Count, F, FloatField, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from cheguan.cases.models import Case, CaseStatus
+from cheguan.cases.models import Case, CaseStatus, Service
 from cheguan.core.errors import Bi
 
 DEFINITIONS = {
@@ -48,14 +47,7 @@ DEFINITIONS = {
 }
 
 GROUPS = {"service": "service__code", "channel": "channel", None: None}
-
-
-class Percentile90(Aggregate):
-    """PostgreSQL's ordered-set aggregate; SQLite has none (see ``_p90_portable``)."""
-
-    function = "percentile_cont"
-    template = "%(function)s(0.9) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
+GROUP_COLUMNS = {"service": "service_id", "channel": "channel", None: None}
 
 
 @dataclass(frozen=True)
@@ -73,41 +65,42 @@ class Period:
 def _closed_in(office_id: int, period: Period, statuses) -> QuerySet[Case]:
     lo, hi = period.bounds()
     return Case.objects.filter(
-        office_id=office_id, status__in=statuses, closed_at__gte=lo, closed_at__lt=hi
+        office_id=office_id, closed_at__gte=lo, closed_at__lt=hi, status__in=statuses
     )
-
-
-def _grouped(qs: QuerySet, by: str | None) -> QuerySet:
-    field = GROUPS[by]
-    return qs.values(field).order_by(field) if field else qs.values().order_by()
 
 
 def _ratio(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def _key(row: dict, by: str | None) -> str:
-    return row[GROUPS[by]] if by else "all"
+def _service_codes(office_id: int) -> dict[int, str]:
+    return dict(Service.objects.filter(office_id=office_id).values_list("pk", "code"))
+
+
+def _grouped(qs: QuerySet, by: str | None, aggregates: dict, office_id: int) -> list[dict]:
+    """One GROUP BY on the case table; service ids are named afterwards (no join)."""
+    column = GROUP_COLUMNS[by]
+    if column is None:
+        return [{"key": "all", **qs.aggregate(**aggregates)}]
+    rows = list(qs.values(column).order_by(column).annotate(**aggregates))
+    names = _service_codes(office_id) if by == "service" else {}
+    for row in rows:
+        value = row.pop(column)
+        row["key"] = names.get(value, str(value)) if by == "service" else value
+    return rows
 
 
 def one_visit_rate(*, office_id: int, period: Period, by: str | None = None) -> list[dict]:
-    qs = _grouped(_closed_in(office_id, period, [CaseStatus.COMPLETED]), by).annotate(
-        completed=Count("id"),
-        one_visit=Count("id", filter=Q(visit_count__lte=1, correction_rounds=0)),
-    )
-    rows = (
-        qs
-        if by
-        else [
-            qs.aggregate(
-                completed=Count("id"),
-                one_visit=Count("id", filter=Q(visit_count__lte=1, correction_rounds=0)),
-            )
-        ]
+    aggregates = {
+        "completed": Count("id"),
+        "one_visit": Count("id", filter=Q(visit_count__lte=1, correction_rounds=0)),
+    }
+    rows = _grouped(
+        _closed_in(office_id, period, [CaseStatus.COMPLETED]), by, aggregates, office_id
     )
     return [
         {
-            "key": _key(r, by),
+            "key": r["key"],
             "completed": r["completed"],
             "one_visit": r["one_visit"],
             "rate": _ratio(r["one_visit"], r["completed"]),
@@ -117,76 +110,93 @@ def one_visit_rate(*, office_id: int, period: Period, by: str | None = None) -> 
 
 
 def satisfaction(*, office_id: int, period: Period, by: str | None = None) -> list[dict]:
-    counted = Q(rating__isnull=False, rating__excluded=False)
+    counted = Q(rating_score__isnull=False, rating_excluded=False)
     aggregates = {
         "finished": Count("id"),
         "rated": Count("id", filter=counted),
-        "satisfied": Count("id", filter=counted & Q(rating__score__gte=3)),
-        "strict": Count("id", filter=counted & Q(rating__score__gte=4)),
-        "unrated": Count("id", filter=Q(rating__isnull=True)),
+        "satisfied": Count("id", filter=counted & Q(rating_score__gte=3)),
+        "strict": Count("id", filter=counted & Q(rating_score__gte=4)),
+        "unrated": Count("id", filter=Q(rating_score__isnull=True)),
     }
     base = _closed_in(office_id, period, [CaseStatus.COMPLETED, CaseStatus.REJECTED])
-    rows = _grouped(base, by).annotate(**aggregates) if by else [base.aggregate(**aggregates)]
     return [
         {
-            "key": _key(r, by),
+            "key": r["key"],
             **{k: r[k] for k in aggregates},
             "satisfaction_rate": _ratio(r["satisfied"], r["rated"]),
             "strict_satisfaction_rate": _ratio(r["strict"], r["rated"]),
             "unrated_rate": _ratio(r["unrated"], r["finished"]),
         }
-        for r in rows
+        for r in _grouped(base, by, aggregates, office_id)
     ]
 
 
-def _p90_portable(qs: QuerySet) -> float | None:
-    """Linear-interpolated 90th percentile (as percentile_cont) with two indexed reads."""
-    n = qs.count()
+def percentile_from_histogram(histogram: dict[int, int], q: float) -> float | None:
+    """As PostgreSQL's percentile_cont: linear interpolation between the two ranks around
+    q·(n−1), read off a histogram {value: count} instead of a sorted list."""
+    n = sum(histogram.values())
     if n == 0:
         return None
-    pos = 0.9 * (n - 1)
-    lo_i = int(pos)
-    values = list(
-        qs.order_by("processing_working_days").values_list("processing_working_days", flat=True)[
-            lo_i : lo_i + 2
-        ]
-    )
-    if len(values) == 1 or pos == lo_i:
-        return float(values[0])
-    return values[0] + (values[1] - values[0]) * (pos - lo_i)
+    pos = q * (n - 1)
+    lo_rank, frac = int(pos), pos - int(pos)
+    values, seen, lo_value, hi_value = sorted(histogram), 0, None, None
+    for value in values:
+        seen += histogram[value]
+        if lo_value is None and seen > lo_rank:
+            lo_value = value
+        if seen > lo_rank + 1 or (frac == 0 and lo_value is not None):
+            hi_value = value
+            break
+    if hi_value is None:
+        hi_value = lo_value
+    return lo_value + (hi_value - lo_value) * frac
 
 
 def processing_time(*, office_id: int, period: Period, by: str | None = None) -> list[dict]:
+    """Average, 90th percentile and share within the promise, from one histogram query:
+    (group, working days, promise) → count."""
+    column = GROUP_COLUMNS[by]
     base = _closed_in(office_id, period, [CaseStatus.COMPLETED]).filter(
         processing_working_days__isnull=False
     )
-    aggregates = {
-        "completed": Count("id"),
-        "average": Avg("processing_working_days"),
-        "promised_average": Avg("service__promised_working_days"),
-        "within_promise": Count(
-            "id", filter=Q(processing_working_days__lte=F("service__promised_working_days"))
-        ),
-    }
-    postgres = connection.vendor == "postgresql"
-    if postgres:
-        aggregates["p90"] = Percentile90("processing_working_days")
-    rows = list(_grouped(base, by).annotate(**aggregates)) if by else [base.aggregate(**aggregates)]
+    fields = [f for f in (column, "processing_working_days", "promised_working_days") if f]
+    buckets = base.values(*fields).order_by().annotate(n=Count("id"))
+    groups: dict = {}
+    for b in buckets:  # one row per (group, days, promise) bucket, not per case
+        g = groups.setdefault(
+            b[column] if column else "all",
+            {"hist": {}, "n": 0, "sum": 0, "promised": 0, "within": 0},
+        )
+        days, promise, n = b["processing_working_days"], b["promised_working_days"], b["n"]
+        g["hist"][days] = g["hist"].get(days, 0) + n
+        g["n"] += n
+        g["sum"] += days * n
+        g["promised"] += (promise or 0) * n
+        g["within"] += n if promise is not None and days <= promise else 0
+    names = _service_codes(office_id) if by == "service" else {}
     out = []
-    for r in rows:
-        if not postgres:  # one small query per group (services or channels, not cases)
-            group_qs = base.filter(**{GROUPS[by]: r[GROUPS[by]]}) if by else base
-            r["p90"] = _p90_portable(group_qs)
+    for key in sorted(groups, key=str):
+        g = groups[key]
+        p90 = percentile_from_histogram(g["hist"], 0.9)
         out.append(
             {
-                "key": _key(r, by),
-                "completed": r["completed"],
-                "average": round(r["average"], 2) if r["average"] is not None else None,
-                "p90": round(r["p90"], 2) if r["p90"] is not None else None,
-                "promised_average": round(r["promised_average"], 2)
-                if r["promised_average"] is not None
-                else None,
-                "within_promise_rate": _ratio(r["within_promise"], r["completed"]),
+                "key": names.get(key, str(key)) if by == "service" else key,
+                "completed": g["n"],
+                "average": round(g["sum"] / g["n"], 2),
+                "p90": round(p90, 2) if p90 is not None else None,
+                "promised_average": round(g["promised"] / g["n"], 2),
+                "within_promise_rate": _ratio(g["within"], g["n"]),
+            }
+        )
+    if not out and by is None:
+        out.append(
+            {
+                "key": "all",
+                "completed": 0,
+                "average": None,
+                "p90": None,
+                "promised_average": None,
+                "within_promise_rate": None,
             }
         )
     return out
@@ -205,6 +215,6 @@ def dashboard(*, office_id: int, period: Period) -> dict:
         },
         "processing_time": {
             by or "all": processing_time(office_id=office_id, period=period, by=by)
-            for by in (None, "service")
+            for by in (None, "service", "channel")
         },
     }

@@ -156,6 +156,11 @@ class Case(models.Model):
     correction_rounds = models.PositiveSmallIntegerField(default=0)
     visit_count = models.PositiveSmallIntegerField(default=0)
     processing_working_days = models.IntegerField(null=True, blank=True)
+    # Copies kept for the figures (docs/adr/0006): the promise in force when accepted, and
+    # the rating's score and exclusion, written by the services that write the originals.
+    promised_working_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    rating_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    rating_excluded = models.BooleanField(default=False)
     closing_reason = models.TextField(blank=True)  # rejection or termination reasons, in writing
     closing_reason_en = models.TextField(blank=True)
     idempotency_scope = models.CharField(
@@ -185,7 +190,22 @@ class Case(models.Model):
             models.Index(
                 fields=["office", "status", "closed_at"], name="case_office_status_closed"
             ),
-            models.Index(fields=["office", "closed_at"], name="case_office_closed"),
+            # Covering index for the figures: an index-only scan on PostgreSQL.
+            models.Index(
+                fields=["office", "closed_at"],
+                include=[
+                    "status",
+                    "service",
+                    "channel",
+                    "visit_count",
+                    "correction_rounds",
+                    "processing_working_days",
+                    "promised_working_days",
+                    "rating_score",
+                    "rating_excluded",
+                ],
+                name="case_figures_idx",
+            ),
             models.Index(fields=["applicant_person", "created_at"], name="case_person_created"),
             models.Index(fields=["applicant_organisation", "created_at"], name="case_org_created"),
         ]

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 
 from cheguan.accounts.actor import Actor
 from cheguan.accounts.models import Role
+from cheguan.accounts.permissions import require
 from cheguan.audit.services import record
 from cheguan.cases import errors
 from cheguan.cases.models import (
@@ -79,6 +80,8 @@ def open_case(
         if existing is not None:
             return existing
     channel = _channel_for(actor)
+    if channel == Channel.WINDOW:  # office staff who do not process cases, other partners
+        require(actor.user, "cases.process")
     if channel in {Channel.ONLINE, Channel.ASSISTED}:
         applicant_person, applicant_organisation = actor.citizen, None
     if applicant_person is None and applicant_organisation is None:
@@ -227,7 +230,8 @@ def accept_case(
     now = clock.now()
     transition(case, S.ACCEPTED, actor=actor)
     case.accepted_at = now
-    case.due_date = add_working_days(clock.today(), case.service.promised_working_days)
+    case.promised_working_days = case.service.promised_working_days
+    case.due_date = add_working_days(clock.today(), case.promised_working_days)
     data: dict = {"rongque": rongque}
     if rongque:
         if not case.service.rongque_allowed:
@@ -250,7 +254,9 @@ def accept_case(
         transition(case, S.AWAITING_DOCUMENTS, actor=actor, note="容缺")
         case.rongque = True
         data.update(deadline=commitment.deadline.isoformat(), missing=commitment.missing)
-    case.save(update_fields=["status", "accepted_at", "due_date", "rongque"])
+    case.save(
+        update_fields=["status", "accepted_at", "due_date", "rongque", "promised_working_days"]
+    )
     record(actor=actor, action="cases.accepted", subject=case, office_id=case.office_id, data=data)
     return case
 

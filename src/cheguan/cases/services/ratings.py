@@ -82,6 +82,7 @@ def _rate(
             )
     except IntegrityError:
         raise errors.ALREADY_RATED() from None
+    Case.objects.filter(pk=case.pk).update(rating_score=score)
     data = {"score": score, "channel": channel}
     if score in BAD_SCORES:
         follow_up = FollowUp.objects.create(
@@ -260,6 +261,7 @@ def decide_appeal(*, actor: Actor, follow_up: FollowUp, upheld: bool, note: str)
         rating = follow_up.rating
         rating.excluded = True
         rating.save(update_fields=["excluded"])
+        Case.objects.filter(pk=follow_up.case_id).update(rating_excluded=True)
     record(
         actor=actor,
         action="cases.appeal_decided",
