@@ -52,3 +52,39 @@ def is_postgres():
     from django.db import connection
 
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture(autouse=True)
+def _pg_only(request):
+    """``@pytest.mark.pg_only``: skipped, with a reason, only when the database isn't PostgreSQL.
+
+    CI runs the suite on both databases, so these run there on the PostgreSQL pass.
+    """
+    marker = request.node.get_closest_marker("pg_only")
+    if marker is None:
+        return
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip(f"needs PostgreSQL: {marker.kwargs.get('reason', 'concurrency')}")
+
+
+@pytest.fixture
+def in_process_wsgi():
+    """For tests that call Django's WSGI handler in-process (schemathesis ``from_wsgi``, …).
+
+    On PostgreSQL, ``close_old_connections`` runs on ``request_finished`` inside pytest-django's
+    per-test transaction and closes the connection ("the connection is closed"). Django's test
+    client avoids it by disconnecting the handler around each request; this does the same for
+    the whole test (STACK-NOTES.md). Opt-in: ``@pytest.mark.usefixtures("in_process_wsgi")``.
+    """
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)

@@ -7,6 +7,8 @@ revocable bearer token for partner systems.
 
 from __future__ import annotations
 
+import functools
+
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -14,8 +16,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from cheguan.accounts.actor import Actor
+from cheguan.core.api_input import NUL_CHARACTER, JsonParser, invalid_input, nul_field
 from cheguan.core.errors import (
-    INVALID_INPUT,
     NOT_AUTHENTICATED,
     NOT_FOUND,
     DomainError,
@@ -26,6 +28,19 @@ from cheguan.core.schemas import ERRORS, ErrorOut  # noqa: F401  (re-exported)
 
 
 class TokenAuth(HttpBearer):
+    """``Authorization: Bearer cg_<prefix>_<secret>``: a partner system's revocable token.
+
+    The token's user acts for nobody else: a bearer request never carries the assisted
+    session a browser session of the same clerk may have open.
+    """
+
+    def __call__(self, request: HttpRequest):
+        # ninja's HttpBearer logs a non-bearer header whole in DEBUG; credentials stay out of logs.
+        scheme, _, token = request.headers.get(self.header, "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        return self.authenticate(request, token.strip())
+
     def authenticate(self, request: HttpRequest, token: str):
         from cheguan.accounts.services import user_for_token
 
@@ -33,7 +48,8 @@ class TokenAuth(HttpBearer):
         if user is None:
             return None
         request.user = user
-        request.actor = Actor(user=user)
+        request.actor = Actor(user=user)  # type: ignore[attr-defined]
+        request.assisted_session = None  # type: ignore[attr-defined]
         return user
 
 
@@ -41,6 +57,11 @@ class SessionAuth(APIKeyCookie):
     """The logged-in page session (CSRF-checked for unsafe methods)."""
 
     param_name = "sessionid"
+
+    def _get_key(self, request: HttpRequest):
+        if not request.user.is_authenticated:
+            return None  # no session, so no CSRF to check: the answer is 401, not 403
+        return super()._get_key(request)
 
     def authenticate(self, request: HttpRequest, key):
         if request.user.is_authenticated:
@@ -53,49 +74,64 @@ AUTH = [TokenAuth(), SessionAuth(csrf=True)]
 api = NinjaAPI(
     title="Cheguan API",
     version="1",
-    description="The JSON API of Cheguan (车管), the service platform of a vehicle administration office.",
+    description=(
+        "The JSON API of Cheguan (车管), the service platform of a vehicle administration "
+        "office. Errors are {code, message, field} with a 4xx status; messages follow "
+        "Accept-Language (Chinese by default, English with `en`). POSTs that create "
+        "something honour an `Idempotency-Key` header."
+    ),
     auth=AUTH,
     urls_namespace="api",
     docs_url="/docs",
+    parser=JsonParser(),
 )
+
+
+def _response(request, err: DomainError):
+    return api.create_response(request, err.as_dict(), status=err.status)
+
+
+def _many(request, errors: list[DomainError]):
+    first = errors[0]
+    body = first.as_dict() | {"errors": [e.as_dict() for e in errors[:50]]}
+    return api.create_response(request, body, status=first.status)
 
 
 @api.exception_handler(DomainError)
 def _domain_error(request, exc: DomainError):
-    return api.create_response(request, exc.as_dict(), status=exc.status)
+    return _response(request, exc)
 
 
 @api.exception_handler(ValidationErrors)
 def _many_errors(request, exc: ValidationErrors):
-    first = exc.errors[0]
-    body = first.as_dict() | {"errors": [e.as_dict() for e in exc.errors]}
-    return api.create_response(request, body, status=first.status)
+    return _many(request, exc.errors)
 
 
 @api.exception_handler(NinjaValidationError)
 def _validation_error(request, exc: NinjaValidationError):
-    details = exc.errors or []
-    first = details[0] if details else {}
-    loc = [str(p) for p in first.get("loc", []) if p not in ("body", "query", "path", "payload")]
-    detail = first.get("msg", "invalid input")
-    err = INVALID_INPUT(field=loc[-1] if loc else None, detail=detail)
-    body = err.as_dict() | {
-        "errors": [{"loc": d.get("loc"), "msg": d.get("msg")} for d in details][:20]
-    }
-    return api.create_response(request, body, status=422)
+    return _many(request, invalid_input(exc.errors or []))
 
 
 @api.exception_handler(AuthenticationError)
 def _auth_error(request, exc):
-    return api.create_response(request, NOT_AUTHENTICATED().as_dict(), status=401)
+    response = _response(request, NOT_AUTHENTICATED())
+    response["WWW-Authenticate"] = 'Bearer realm="cheguan"'
+    return response
 
 
 @api.exception_handler(Http404)
 def _not_found(request, exc):
-    return api.create_response(request, NOT_FOUND().as_dict(), status=404)
+    return _response(request, NOT_FOUND())
 
 
+CSRF_FAILED = ErrorCode(
+    "core.csrf_failed",
+    "页面已过期（CSRF 校验失败）；请刷新页面后重试，或使用 API 令牌。",
+    "The page has expired (CSRF check failed); reload the page and try again, or use an API token.",
+    403,
+)
 _HTTP = {
+    403: CSRF_FAILED,  # the only 403 ninja raises itself
     405: ErrorCode(
         "core.method_not_allowed", "不支持该请求方法。", "This method is not allowed here.", 405
     ),
@@ -105,11 +141,29 @@ _HTTP = {
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, DomainError):  # raised by our parser, wrapped by ninja
+        return _response(request, exc.__cause__)
     code = _HTTP.get(exc.status_code) or ErrorCode(
         "core.bad_request", "请求无效：{detail}", "Bad request: {detail}", exc.status_code
     )
     err = code(detail=str(exc.message)) if "{detail}" in code.en else code()
-    return api.create_response(request, err.as_dict(), status=exc.status_code)
+    return _response(request, err)
+
+
+def _refuse_nul(run):
+    """Before anything else: text with a NUL character never reaches a handler."""
+
+    @functools.wraps(run)
+    def checked(request, *args, **kw):
+        field = nul_field(request, kw)
+        if field is not None:
+            return _response(request, NUL_CHARACTER(field=field or None))
+        return run(request, *args, **kw)
+
+    return checked
+
+
+api.add_decorator(_refuse_nul, mode="view")
 
 
 def register_routers() -> None:

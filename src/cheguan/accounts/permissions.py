@@ -47,12 +47,16 @@ def has_capability(user, capability: str) -> bool:
     return user.role in CAPABILITIES[capability]
 
 
-def require(user, capability: str) -> None:
-    """Raise the domain error a page or the API shows when the role may not do this."""
+def require(user, capability: str):
+    """Raise the domain error a page or the API shows when the role may not do this.
+
+    Returns the user, known from here on to be a logged-in ``User``.
+    """
     if user is None or not user.is_authenticated:
         raise NOT_AUTHENTICATED()
     if not has_capability(user, capability):
         raise PERMISSION_DENIED()
+    return user
 
 
 def require_citizen_context(actor) -> None:

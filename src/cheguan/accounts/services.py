@@ -1,10 +1,11 @@
-"""Account use cases: assisted sessions (帮办) and API tokens."""
+"""Account use cases: assisted sessions (帮办), passwords and API tokens."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import secrets
+import string
 
 from django.conf import settings
 from django.db import transaction
@@ -20,7 +21,13 @@ from cheguan.accounts.models import (
 from cheguan.accounts.permissions import require
 from cheguan.audit.services import record
 from cheguan.core import clock
-from cheguan.core.errors import ErrorCode
+from cheguan.core.errors import (
+    NOT_AUTHENTICATED,
+    NOT_FOUND,
+    DomainError,
+    ErrorCode,
+    ValidationErrors,
+)
 
 CITIZEN_NOT_FOUND = ErrorCode(
     "accounts.citizen_not_found",
@@ -33,17 +40,34 @@ CONSENT_REQUIRED = ErrorCode(
     "开始帮办前必须记录群众的同意方式（签字、签字板或录音录像）。",
     "Record how the citizen consented (signed form, signature pad, or said aloud on camera) before assisting.",
 )
+ID_NUMBER_REQUIRED = ErrorCode(
+    "accounts.id_number_required",
+    "请输入群众身份证件上的号码（居民身份证为 18 位）。",
+    "Enter the number on the citizen's identity document (18 characters on a resident ID card).",
+)
 NO_ASSISTED_SESSION = ErrorCode(
     "accounts.no_assisted_session",
     "当前没有进行中的帮办。",
     "There is no assisted session in progress.",
-    409,
+    404,
 )
 TOKEN_NAME_REQUIRED = ErrorCode(
     "accounts.token_name_required",
     "请为令牌起一个 1 到 60 个字符的名称，例如所用的系统名称。",
     "Give the token a name of 1 to 60 characters, e.g. the system that uses it.",
 )
+
+
+@transaction.atomic
+def change_password(*, actor: Actor, new_password: str) -> None:
+    """The actor's own password, already checked by Django's password form and validators."""
+    if actor.user is None or not actor.user.is_authenticated:
+        raise NOT_AUTHENTICATED()
+    user = User.objects.select_for_update().get(pk=actor.user.pk)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    actor.user.password = user.password  # keeps the session valid (update_session_auth_hash)
+    record(actor=Actor(user=user), action="accounts.password_changed", subject=user)
 
 
 def _idle_limit() -> dt.timedelta:
@@ -54,32 +78,45 @@ def _idle_limit() -> dt.timedelta:
 def open_assisted_session(
     *, actor: Actor, id_number: str, consent_method: str, consent_note: str = ""
 ) -> AssistedSession:
-    """A clerk starts acting for a citizen, found by ID number, with consent recorded."""
+    """A clerk starts acting for a citizen of their office, found by ID number, with consent.
+
+    An open session of the same clerk is ended first (reason ``replaced``): a clerk serves
+    one citizen at a time.
+    """
     from cheguan.registry.queries import find_person_by_document
 
-    require(actor.user, "accounts.assist_citizens")
+    clerk: User = require(actor.user, "accounts.assist_citizens")
+    problems: list[DomainError] = []
+    if not (id_number or "").strip():
+        problems.append(ID_NUMBER_REQUIRED(field="id_number"))
     if consent_method not in ConsentMethod.values:
-        raise CONSENT_REQUIRED(field="consent_method")
+        problems.append(CONSENT_REQUIRED(field="consent_method"))
+    if len(problems) > 1:
+        raise ValidationErrors(problems)
+    if problems:
+        raise problems[0]
     office = actor.office
     person = find_person_by_document(office=office, id_number=id_number)
-    if person is None:
+    if person is None or office is None:
         raise CITIZEN_NOT_FOUND(field="id_number")
+    # Serialise this clerk's opens (a double-click sends two): lock the clerk's own row.
+    User.objects.select_for_update().filter(pk=clerk.pk).first()
     now = clock.now()
     for previous in AssistedSession.objects.select_for_update().filter(
-        clerk=actor.user, ended_at__isnull=True
+        clerk=clerk, ended_at__isnull=True
     ):
         _end(previous, reason=AssistedSessionEnd.REPLACED, at=now, actor=actor)
     session = AssistedSession.objects.create(
-        clerk=actor.user,
+        clerk=clerk,
         citizen=person,
         office=office,
         consent_method=consent_method,
-        consent_note=consent_note[:200],
+        consent_note=(consent_note or "").strip()[:200],
         started_at=now,
         last_activity_at=now,
     )
     record(
-        actor=Actor(user=actor.user, on_behalf_of=person, assisted_session_id=session.pk),
+        actor=Actor(user=clerk, on_behalf_of=person, assisted_session_id=session.pk),
         action="accounts.assisted_session_opened",
         subject=session,
         data={"consent_method": consent_method, "citizen_elderly": person.is_elderly},
@@ -139,7 +176,12 @@ def current_assisted_session(clerk: User) -> AssistedSession | None:
                 )
         return None
     if now - session.last_activity_at > dt.timedelta(seconds=30):
-        AssistedSession.objects.filter(pk=session.pk).update(last_activity_at=now)
+        touched = AssistedSession.objects.filter(pk=session.pk, ended_at__isnull=True).update(
+            last_activity_at=now
+        )
+        if not touched:  # ended meanwhile (by the sweep, or the clerk in another tab)
+            return None
+        session.last_activity_at = now
     return session
 
 
@@ -149,7 +191,7 @@ def expire_idle_assisted_sessions() -> int:
     cutoff = clock.now() - _idle_limit()
     count = 0
     for session in (
-        AssistedSession.objects.select_for_update()
+        AssistedSession.objects.select_for_update(of=("self",))
         .filter(ended_at__isnull=True, last_activity_at__lt=cutoff)
         .select_related("clerk", "citizen")
     ):
@@ -163,6 +205,9 @@ def expire_idle_assisted_sessions() -> int:
     return count
 
 
+_HEX = frozenset(string.hexdigits.lower())
+
+
 def _hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -170,14 +215,14 @@ def _hash_secret(secret: str) -> str:
 @transaction.atomic
 def create_api_token(*, actor: Actor, name: str) -> tuple[ApiToken, str]:
     """Create a token; the full secret (``cg_<prefix>_<secret>``) is shown once, never stored."""
-    require(actor.user, "accounts.manage_api_tokens")
+    user: User = require(actor.user, "accounts.manage_api_tokens")
     name = (name or "").strip()
     if not (1 <= len(name) <= 60):
         raise TOKEN_NAME_REQUIRED(field="name")
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=actor.user,
+        user=user,
         name=name,
         prefix=prefix,
         secret_hash=_hash_secret(secret),
@@ -187,15 +232,14 @@ def create_api_token(*, actor: Actor, name: str) -> tuple[ApiToken, str]:
         actor=actor,
         action="accounts.api_token_created",
         subject=token,
-        data={"name": name, "prefix": prefix},
+        data={"token_name": name, "prefix": prefix},
     )
     return token, f"cg_{prefix}_{secret}"
 
 
 @transaction.atomic
 def revoke_api_token(*, actor: Actor, token_id: int) -> ApiToken:
-    from cheguan.core.errors import NOT_FOUND
-
+    """Revoke one of the actor's own tokens; it stops working with the next request."""
     token = ApiToken.objects.select_for_update().filter(pk=token_id, user=actor.user).first()
     if token is None:
         raise NOT_FOUND()
@@ -216,6 +260,8 @@ def user_for_token(raw: str) -> User | None:
     if not raw.startswith("cg_") or raw.count("_") < 2:
         return None
     _cg, prefix, secret = raw.split("_", 2)
+    if len(prefix) != 8 or not set(prefix) <= _HEX:
+        return None
     token = (
         ApiToken.objects.select_related("user")
         .filter(prefix=prefix, revoked_at__isnull=True)

@@ -5,12 +5,11 @@ from cheguan.accounts import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html",
+        views.PasswordChangeView.as_view(
             success_url=reverse_lazy("accounts:password_change_done"),
         ),
         name="password_change",
@@ -23,5 +22,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("assisted/", views.assisted_start, name="assisted_start"),
+    path("assisted/current/", views.assisted_current, name="assisted_current"),
     path("assisted/end/", views.assisted_end, name="assisted_end"),
 ]

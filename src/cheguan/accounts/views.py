@@ -1,47 +1,122 @@
-"""Account pages: thin views over ``accounts.services``."""
+"""Account pages: log in and out, change password, and the help desk's assisted service (帮办).
 
+Thin views over ``accounts.services``; the lockout after repeated wrong passwords is
+django-axes (settings: ``AXES_*``), which answers with ``accounts/locked_out.html``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cheguan.accounts import services
-from cheguan.accounts.actor import actor_for
-from cheguan.accounts.models import ConsentMethod
+from cheguan.accounts import queries, services
+from cheguan.accounts.actor import Actor, actor_for
+from cheguan.accounts.models import ConsentMethod, Role
 from cheguan.accounts.permissions import require
-from cheguan.core.errors import DomainError
+from cheguan.core.errors import DomainError, ValidationErrors
+
+# The citizen services a clerk can open while acting for a citizen. Paths, not URL names:
+# the services live in other apps, which accounts does not import.
+CITIZEN_SERVICES = [
+    (gettext_lazy("The citizen's vehicles"), "/registry/my/vehicles/"),
+]
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(failure_limit=settings.AXES_FAILURE_LIMIT, **kwargs)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logging out also ends the clerk's assisted session: nobody acts for a citizen unseen."""
+
+    def post(self, request, *args, **kwargs):
+        if getattr(request, "assisted_session", None) is not None:
+            services.end_assisted_session(actor=actor_for(request))
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+
+    def form_valid(self, form):
+        # The clerk's own account: recorded without the citizen they may be acting for.
+        services.change_password(
+            actor=Actor(user=self.request.user), new_password=form.cleaned_data["new_password1"]
+        )
+        update_session_auth_hash(self.request, self.request.user)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+def _refused(request, error: DomainError):
+    return render(request, "web/error.html", {"error": error}, status=error.status)
 
 
 @login_required
 def assisted_start(request):
     """The help desk: find a citizen by ID number, record consent, start acting for them."""
-    actor = actor_for(request)
     try:
         require(request.user, "accounts.assist_citizens")
     except DomainError as e:
-        return render(request, "web/error.html", {"error": e}, status=e.status)
+        return _refused(request, e)
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
             services.open_assisted_session(
-                actor=actor,
+                actor=actor_for(request),
                 id_number=request.POST.get("id_number", ""),
                 consent_method=request.POST.get("consent_method", ""),
                 consent_note=request.POST.get("consent_note", ""),
             )
+        except ValidationErrors as many:
+            errors = {e.field or "form": e.message for e in many.errors}
         except DomainError as e:
-            errors[e.field or "__all__"] = e.message
+            errors[e.field or "form"] = e.message
         else:
             messages.success(
                 request, _("Assisted service started. You are now acting for the citizen.")
             )
-            return redirect("web:home")
+            return redirect("accounts:assisted_current")
     return render(
         request,
         "accounts/assisted_start.html",
-        {"errors": errors, "consent_methods": ConsentMethod.choices, "values": request.POST},
+        {
+            "errors": errors,
+            "consent_methods": ConsentMethod.choices,
+            "values": request.POST,
+            "current": getattr(request, "assisted_session", None),
+            "ended_idle": queries.recently_ended_idle(request.user),
+        },
         status=400 if errors else 200,
+    )
+
+
+@login_required
+def assisted_current(request):
+    """The clerk's page while acting for a citizen: who (masked), and the services to open."""
+    try:
+        require(request.user, "accounts.assist_citizens")
+    except DomainError as e:
+        return _refused(request, e)
+    session = getattr(request, "assisted_session", None)
+    if session is None:
+        messages.info(request, _("There is no assisted service in progress. Start one here."))
+        return redirect("accounts:assisted_start")
+    return render(
+        request,
+        "accounts/assisted_current.html",
+        {"session": session, "citizen": session.citizen, "services": CITIZEN_SERVICES},
     )
 
 
@@ -54,4 +129,6 @@ def assisted_end(request):
         messages.error(request, e.message)
     else:
         messages.success(request, _("Assisted service ended."))
+    if request.user.role == Role.CLERK:
+        return redirect("accounts:assisted_start")
     return redirect("web:home")

@@ -1,0 +1,44 @@
+"""Account reads, scoped to the acting user."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+
+from cheguan.accounts.actor import Actor
+from cheguan.accounts.models import ApiToken, AssistedSession, AssistedSessionEnd
+from cheguan.accounts.permissions import require
+from cheguan.core import clock
+
+
+def api_tokens_for(actor: Actor) -> QuerySet[ApiToken]:
+    """The actor's own API tokens, newest first (revoked ones included, marked)."""
+    require(actor.user, "accounts.manage_api_tokens")
+    return ApiToken.objects.filter(user=actor.user).order_by("-created_at", "-pk")
+
+
+def open_assisted_session(actor: Actor) -> AssistedSession | None:
+    """The session the actor is acting in right now (set up by ``AssistedSessionMiddleware``)."""
+    if actor.assisted_session_id is None or actor.user is None:
+        return None
+    return (
+        AssistedSession.objects.select_related("citizen", "citizen__office")
+        .filter(pk=actor.assisted_session_id, clerk=actor.user, ended_at__isnull=True)
+        .first()
+    )
+
+
+def recently_ended_idle(clerk) -> AssistedSession | None:
+    """The clerk's last session, if it ended for idleness in the past hour (to tell them so)."""
+    last = (
+        AssistedSession.objects.select_related("citizen")
+        .filter(clerk=clerk, ended_at__isnull=False)
+        .order_by("-ended_at", "-pk")
+        .first()
+    )
+    if last is None or last.ended_at is None or last.end_reason != AssistedSessionEnd.IDLE:
+        return None
+    if clock.now() - last.ended_at > dt.timedelta(hours=1):
+        return None
+    return last

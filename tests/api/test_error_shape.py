@@ -1,0 +1,168 @@
+"""The one error shape: {"code", "message", "field"} with a 4xx, in the request's language."""
+
+import pytest
+from django.test import Client
+
+from cheguan.accounts.models import Role
+from cheguan.accounts.services import TOKEN_NAME_REQUIRED
+from cheguan.core.errors import INVALID_INPUT, NOT_AUTHENTICATED, NOT_FOUND
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(make, client):
+    client.force_login(make.user(Role.ADMIN))
+    return client
+
+
+def _post(client, path, body, **extra):
+    return client.post(path, body, content_type="application/json", **extra)
+
+
+def test_a_domain_error_is_code_message_field(admin_client):
+    r = _post(admin_client, "/api/accounts/tokens", {"name": "  "})
+
+    assert r.status_code == 400
+    assert r.json() == {
+        "code": "accounts.token_name_required",
+        "message": TOKEN_NAME_REQUIRED.zh,
+        "field": "name",
+    }
+
+
+def test_a_schema_violation_is_422_invalid_input_naming_the_field(admin_client):
+    r = _post(admin_client, "/api/accounts/tokens", {"name": "x" * 61}, HTTP_ACCEPT_LANGUAGE="en")
+
+    body = r.json()
+    assert r.status_code == 422
+    assert (body["code"], body["field"]) == ("core.invalid_input", "name")
+    assert body["message"] == (
+        "The input is not in the expected form: name: must have at most 60 characters"
+    )
+    assert body["errors"] == [{k: body[k] for k in ("code", "message", "field")}]
+
+
+def test_a_missing_field_is_422_in_chinese_by_default(admin_client):
+    r = _post(admin_client, "/api/accounts/tokens", {})
+
+    assert r.status_code == 422
+    assert r.json()["field"] == "name"
+    assert r.json()["message"] == "输入不符合要求：name：必须填写"
+
+
+def test_a_bad_path_id_is_422_naming_the_parameter(admin_client):
+    r = admin_client.post("/api/accounts/tokens/abc/revoke", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert r.status_code == 422
+    assert (r.json()["code"], r.json()["field"]) == ("core.invalid_input", "token_id")
+    assert r.json()["message"].endswith("token_id: must be a whole number")
+
+
+def test_a_body_that_is_not_json_is_400_invalid_json(admin_client):
+    r = _post(admin_client, "/api/accounts/tokens", '{"name": ', HTTP_ACCEPT_LANGUAGE="en")
+
+    assert r.status_code == 400
+    assert r.json()["code"] == "core.invalid_json"
+    assert r.json()["message"].startswith("The request body is not valid JSON")
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/api/accounts/tokens", '{"name": "a\\u0000b"}', "name"),
+        ("/api/accounts/tokens?note=%00", '{"name": "ok"}', "note"),
+    ],
+)
+def test_text_with_a_nul_character_is_refused_before_it_reaches_the_database(
+    admin_client, path, body, field
+):
+    r = _post(admin_client, path, body)
+
+    assert (r.status_code, r.json()["code"], r.json()["field"]) == (
+        422,
+        "core.nul_character",
+        field,
+    )
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/accounts/tokens/987654/revoke", "/api/accounts/tokens/0/revoke"]
+)
+def test_an_unknown_id_is_404_not_found(admin_client, path):
+    r = admin_client.post(path)
+
+    assert r.status_code == 404
+    assert r.json() == {"code": "core.not_found", "message": NOT_FOUND.zh, "field": None}
+
+
+def test_a_huge_id_is_404_not_a_crash(admin_client):
+    r = admin_client.post("/api/accounts/tokens/99999999999999999999999999/revoke")
+
+    assert (r.status_code, r.json()["code"]) == (404, "core.not_found")
+
+
+def test_no_credentials_is_401_not_authenticated(client):
+    r = client.get("/api/accounts/tokens")
+
+    assert r.status_code == 401
+    assert r.json() == {
+        "code": "core.not_authenticated",
+        "message": NOT_AUTHENTICATED.zh,
+        "field": None,
+    }
+
+
+def test_a_wrong_method_is_405_naming_the_allowed_ones(admin_client):
+    """ninja answers this in its router, before any handler: plain text (ADR 0004)."""
+    r = admin_client.delete("/api/accounts/me")
+
+    assert (r.status_code, r["Allow"]) == (405, "GET")
+
+
+# --- language -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("headers", "cookies", "message"),
+    [
+        ({}, {}, NOT_AUTHENTICATED.zh),
+        ({"HTTP_ACCEPT_LANGUAGE": "en"}, {}, NOT_AUTHENTICATED.en),
+        ({"HTTP_ACCEPT_LANGUAGE": "en-GB,en;q=0.9"}, {}, NOT_AUTHENTICATED.en),
+        ({"HTTP_ACCEPT_LANGUAGE": "zh-CN,zh;q=0.9,en;q=0.5"}, {}, NOT_AUTHENTICATED.zh),
+        ({}, {"cheguan_language": "en"}, NOT_AUTHENTICATED.en),
+        ({"HTTP_ACCEPT_LANGUAGE": "en"}, {"cheguan_language": "zh-hans"}, NOT_AUTHENTICATED.zh),
+        ({"HTTP_ACCEPT_LANGUAGE": "fr"}, {}, NOT_AUTHENTICATED.zh),
+    ],
+)
+def test_messages_follow_the_language_cookie_then_accept_language(headers, cookies, message):
+    client = Client()
+    for name, value in cookies.items():
+        client.cookies[name] = value
+
+    r = client.get("/api/accounts/me", **headers)
+
+    assert r.json()["message"] == message
+
+
+def test_validation_messages_are_translated_too(admin_client):
+    zh = _post(admin_client, "/api/accounts/tokens", {"name": 7})
+    en = _post(admin_client, "/api/accounts/tokens", {"name": 7}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert zh.json()["message"] == INVALID_INPUT.zh.format(detail="name：应为文本")
+    assert en.json()["message"] == INVALID_INPUT.en.format(detail="name: must be text")
+
+
+def test_an_anonymous_post_is_401_not_a_csrf_failure():
+    r = Client(enforce_csrf_checks=True).post(
+        "/api/accounts/tokens", {"name": "x"}, content_type="application/json"
+    )
+
+    assert (r.status_code, r.json()["code"]) == (401, "core.not_authenticated")
+
+
+@pytest.mark.parametrize("header", ["Basic dXNlcjpwYXNz", "Bearer", "Bearer   ", "Token abc"])
+def test_other_authorization_schemes_are_401(header):
+    r = Client().get("/api/accounts/me", HTTP_AUTHORIZATION=header)
+
+    assert (r.status_code, r.json()["code"]) == (401, "core.not_authenticated")

@@ -1,0 +1,247 @@
+"""Idempotency-Key on API POSTs, tried on a real creating endpoint: POST /api/accounts/tokens."""
+
+import datetime as dt
+import json
+import threading
+import urllib.error
+import urllib.request
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import Client
+
+from cheguan.accounts import services
+from cheguan.accounts.actor import Actor
+from cheguan.accounts.models import ApiToken, Role
+from cheguan.core.models import IdempotencyRecord
+from cheguan.core.tasks import purge_old_idempotency_records
+
+TOKENS = "/api/accounts/tokens"
+T0 = dt.datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture
+def partner(make, client):
+    user = make.user(Role.DEALER_AGENT)
+    client.force_login(user)
+    return user
+
+
+def _create(client, name="ERP", key="key-1", **extra):
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key is not None else {}
+    return client.post(TOKENS, {"name": name}, content_type="application/json", **headers, **extra)
+
+
+def _created(partner) -> int:
+    return ApiToken.objects.filter(user=partner).count()
+
+
+@pytest.mark.django_db
+def test_a_repeat_returns_the_first_answer_byte_for_byte_and_creates_nothing(partner, client):
+    first = _create(client)
+    again = _create(client)
+    third = _create(client)
+
+    assert first.status_code == again.status_code == third.status_code == 201
+    assert again.content == first.content == third.content
+    assert again["Idempotent-Replayed"] == "true" and "Idempotent-Replayed" not in first
+    assert _created(partner) == 1
+
+
+@pytest.mark.django_db
+def test_the_same_key_with_a_different_body_is_refused(partner, client):
+    _create(client, name="ERP")
+
+    r = _create(client, name="other", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert r.status_code == 422
+    assert r.json()["code"] == "core.idempotency_key_reused"
+    assert _created(partner) == 1
+
+
+@pytest.mark.django_db
+def test_a_4xx_answer_is_replayed_too(partner, client):
+    first = _create(client, name="   ")
+    again = _create(client, name="   ")
+
+    assert first.status_code == again.status_code == 400
+    assert again.content == first.content and again["Idempotent-Replayed"] == "true"
+
+
+@pytest.mark.django_db
+def test_keys_are_scoped_per_sender(partner, make, client):
+    other = Client()
+    other.force_login(make.user(Role.DEALER_AGENT))
+    _token, secret = services.create_api_token(actor=Actor(user=partner), name="system")
+    partner_system = Client()
+
+    mine = _create(client)
+    theirs = _create(other)
+    by_token = _create(partner_system, HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+    assert mine.status_code == theirs.status_code == by_token.status_code == 201
+    assert len({mine.json()["id"], theirs.json()["id"], by_token.json()["id"]}) == 3
+
+
+@pytest.mark.django_db
+def test_a_server_error_leaves_no_record_so_the_retry_runs(partner, monkeypatch):
+    client = Client(raise_request_exception=False)
+    client.force_login(partner)
+    real = services.create_api_token
+    calls = []
+
+    def fails_once(**kw):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("database went away")
+        return real(**kw)
+
+    monkeypatch.setattr(services, "create_api_token", fails_once)
+
+    failed = _create(client)
+    assert failed.status_code == 500
+    assert not IdempotencyRecord.objects.exists()
+    retried = _create(client)
+
+    assert retried.status_code == 201 and "Idempotent-Replayed" not in retried
+    assert _created(partner) == 1
+
+
+@pytest.mark.django_db
+def test_a_repeat_while_the_first_is_running_is_409_in_progress(partner, client, monkeypatch):
+    real = services.create_api_token
+    seen = {}
+
+    def with_impatient_retry(**kw):
+        seen["retry"] = _create(client)  # arrives while the first is still inside its handler
+        return real(**kw)
+
+    monkeypatch.setattr(services, "create_api_token", with_impatient_retry)
+
+    first = _create(client)
+
+    assert first.status_code == 201
+    assert (seen["retry"].status_code, seen["retry"].json()["code"]) == (
+        409,
+        "core.idempotency_in_progress",
+    )
+    assert _created(partner) == 1
+
+
+@pytest.mark.django_db
+def test_authentication_and_csrf_failures_are_not_stored(partner):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(partner)
+    browser.get("/")  # a page with a form sets the CSRF cookie
+
+    refused = _create(browser)
+    accepted = _create(browser, HTTP_X_CSRFTOKEN=browser.cookies["csrftoken"].value)
+    bad_token = _create(Client(), HTTP_AUTHORIZATION="Bearer cg_12345678_nope")
+
+    assert (refused.status_code, accepted.status_code, bad_token.status_code) == (403, 201, 401)
+    assert IdempotencyRecord.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", ["", "x" * 256, "with space", "键"])
+def test_a_malformed_key_is_refused(partner, client, key):
+    r = _create(client, key=key)
+
+    assert (r.status_code, r.json()["code"]) == (422, "core.idempotency_key_invalid")
+    assert _created(partner) == 0
+
+
+@pytest.mark.django_db
+def test_the_stored_answer_keeps_no_secret_readable(partner, client):
+    r = _create(client, key="k-secret")
+
+    record = IdempotencyRecord.objects.get()
+    secret = r.json()["secret"].encode()
+    assert secret not in bytes(record.response_body)
+    assert b"k-secret" not in record.key.encode() and len(record.key) == 64
+
+
+@pytest.mark.django_db
+def test_an_answer_is_kept_for_24_hours_then_forgotten(partner, client, clock):
+    clock.set_now(T0)
+    first = _create(client)
+    clock.set_now(T0 + dt.timedelta(hours=23))
+    assert _create(client).content == first.content
+
+    clock.set_now(T0 + dt.timedelta(hours=25))
+    assert purge_old_idempotency_records.enqueue().return_value == 1
+    fresh = _create(client)
+
+    assert fresh.status_code == 201 and fresh.json()["id"] != first.json()["id"]
+
+
+@pytest.mark.django_db
+def test_an_abandoned_first_attempt_is_taken_over_after_5_minutes(partner, client, clock):
+    clock.set_now(T0)
+    _create(client)
+    IdempotencyRecord.objects.update(completed=False, status_code=None, response_body=None)
+
+    clock.set_now(T0 + dt.timedelta(minutes=4))
+    busy = _create(client)
+    clock.set_now(T0 + dt.timedelta(minutes=6))
+    taken_over = _create(client)
+
+    assert busy.status_code == 409 and taken_over.status_code == 201
+
+
+@pytest.mark.django_db
+def test_gets_and_posts_without_a_key_are_untouched(partner, client):
+    _create(client, key=None)
+    _create(client, key=None)
+    client.get("/api/accounts/tokens", HTTP_IDEMPOTENCY_KEY="k")
+
+    assert _created(partner) == 2 and not IdempotencyRecord.objects.exists()
+
+
+# --- real concurrent clients (PostgreSQL) ----------------------------------------------------
+
+
+@pytest.mark.pg_only
+@pytest.mark.django_db(transaction=True)
+def test_eight_concurrent_repeats_create_exactly_one_token(make, live_server):
+    user = make.user(Role.DEALER_AGENT)
+    _token, secret = services.create_api_token(actor=Actor(user=user), name="auth")
+    body = json.dumps({"name": "raced"}).encode()
+    start = threading.Barrier(8)
+    answers: list[tuple[int, bytes]] = []
+    lock = threading.Lock()
+
+    def send():
+        request = urllib.request.Request(  # noqa: S310 (our live server, http)
+            live_server.url + TOKENS,
+            data=body,
+            method="POST",
+            headers={
+                "Authorization": f"Bearer {secret}",
+                "Content-Type": "application/json",
+                "Idempotency-Key": "race-1",
+            },
+        )
+        start.wait()
+        try:
+            with urllib.request.urlopen(request, timeout=30) as r:  # noqa: S310 (our live server)
+                answer = (r.status, r.read())
+        except urllib.error.HTTPError as e:
+            answer = (e.code, e.read())
+        with lock:
+            answers.append(answer)
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+
+    statuses = sorted(status for status, _ in answers)
+    created = [content for status, content in answers if status == 201]
+    assert len(answers) == 8 and set(statuses) <= {201, 409}, statuses
+    assert len(set(created)) == 1  # the first answer, and replays of it byte for byte
+    for status, content in answers:
+        if status == 409:
+            assert json.loads(content)["code"] == "core.idempotency_in_progress"
+    assert ApiToken.objects.filter(user=user, name="raced").count() == 1
