@@ -1,9 +1,14 @@
-"""Writing and verifying the audit trail.
+"""Writing and verifying the audit trail (docs/adr/0002-audit-chain-per-stream.md).
 
 ``record()`` is called by every service, inside the service's own transaction, so the
 event is committed with the change it records or not at all. It locks only the head row of
 its stream (one stream per organisation for partner actions, one per office and app for the
 rest), so writers in different streams never wait on each other.
+
+``verify()`` walks each stream in sequence order and names the first event that breaks its
+chain. It needs no lock: an event is committed together with its head update, and the head
+only grows, so a head read *after* the events always covers them; a head that is ahead of
+what was read means either new events (read them too) or a truncated tail.
 """
 
 from __future__ import annotations
@@ -11,10 +16,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Model
 
 from cheguan.accounts.actor import Actor
@@ -59,6 +66,26 @@ def compute_hash(event: AuditEvent) -> str:
     return hashlib.sha256(canonical_bytes(hash_fields(event))).hexdigest()
 
 
+def _storable(value: Any) -> Any:
+    """``value`` in the form every database hands back unchanged, so its hash stays stable.
+
+    PostgreSQL's jsonb returns an integral float (``1e16``) as an integer, rejects NUL
+    characters, NaN and infinities; a lone surrogate cannot be encoded at all. Normalising
+    here, before hashing, keeps a legitimate event from ever looking tampered with.
+    """
+    if isinstance(value, dict):
+        return {_storable(str(k)): _storable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_storable(v) for v in value]
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return str(value)
+        return int(value) if value.is_integer() else value
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")
+    return value
+
+
 def record(
     *,
     actor: Actor,
@@ -73,6 +100,9 @@ def record(
     """Append one event. Must run inside the caller's transaction."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record() must run inside the service's transaction")
+    app, _dot, verb = action.partition(".")
+    if not app or not verb:
+        raise ValueError(f"audit action {action!r} is not of the form '<app>.<past_tense>'")
     if subject is not None:
         subject_type = subject_type or subject._meta.label_lower
         subject_id = subject_id or subject.pk
@@ -83,7 +113,9 @@ def record(
         office_id = office.pk if office is not None else getattr(subject, "office_id", None)
     stream = stream_for(action=action, organisation_id=organisation_id, office_id=office_id)
     # Round-trip through JSON so the hashed form is exactly what the database returns.
-    clean_data = json.loads(json.dumps(mask_mapping(data or {}), ensure_ascii=False, default=str))
+    clean_data = _storable(
+        json.loads(json.dumps(mask_mapping(data or {}), ensure_ascii=False, default=str))
+    )
 
     head, _created = AuditStreamHead.objects.select_for_update().get_or_create(
         stream=stream, defaults={"seq": 0, "hash": GENESIS_HASH}
@@ -98,8 +130,8 @@ def record(
         organisation_id=organisation_id,
         office_id=office_id,
         action=action,
-        subject_type=subject_type,
-        subject_id=str(subject_id),
+        subject_type=subject_type[:60],
+        subject_id=str(subject_id)[:64],
         data=clean_data,
         prev_hash=head.hash,
     )
@@ -111,6 +143,8 @@ def record(
 
 @dataclass(frozen=True)
 class Break:
+    """The first event of a stream that breaks its chain (``event_id`` None: the tail)."""
+
     stream: str
     seq: int
     event_id: int | None
@@ -128,56 +162,85 @@ class VerifyResult:
         return self.first_break is None
 
 
-def verify(*, streams: list[str] | None = None) -> VerifyResult:
-    """Walk every stream in order; name the first event that breaks its chain."""
-    with transaction.atomic():
-        heads = {h.stream: h for h in AuditStreamHead.objects.all()}
-        event_streams = set(AuditEvent.objects.values_list("stream", flat=True).distinct())
-        names = sorted(set(heads) | event_streams)
-        if streams is not None:
-            names = [s for s in names if s in set(streams)]
-        checked = 0
-        for name in names:
-            expected_seq, prev = 1, GENESIS_HASH
-            last: AuditEvent | None = None
-            for event in (
-                AuditEvent.objects.filter(stream=name).order_by("seq").iterator(chunk_size=2000)
-            ):
-                checked += 1
-                if event.seq != expected_seq:
-                    reason = (
-                        "missing event before this one"
-                        if event.seq > expected_seq
-                        else "sequence out of order"
-                    )
-                    return VerifyResult(
-                        checked, len(names), Break(name, expected_seq, event.pk, reason)
-                    )
-                if event.prev_hash != prev:
-                    return VerifyResult(
-                        checked,
-                        len(names),
-                        Break(name, event.seq, event.pk, "previous hash does not match"),
-                    )
-                if compute_hash(event) != event.hash:
-                    return VerifyResult(
-                        checked,
-                        len(names),
-                        Break(name, event.seq, event.pk, "content does not match its hash"),
-                    )
-                prev, expected_seq, last = event.hash, expected_seq + 1, event
-            head = heads.get(name)
-            last_seq = last.seq if last else 0
-            if head is None:
-                return VerifyResult(
-                    checked,
-                    len(names),
-                    Break(name, last_seq, last.pk if last else None, "stream has no head"),
+def stream_names() -> list[str]:
+    heads = set(AuditStreamHead.objects.values_list("stream", flat=True))
+    events = set(AuditEvent.objects.values_list("stream", flat=True).distinct())
+    return sorted(heads | events)
+
+
+def verify(*, streams: Iterable[str] | None = None) -> VerifyResult:
+    """Walk every stream (or the ones named) in order; name the first broken event."""
+    names = stream_names()
+    if streams is not None:
+        wanted = set(streams)
+        names = [s for s in names if s in wanted]
+    checked = 0
+    for name in names:
+        count, found = _verify_stream(name)
+        checked += count
+        if found is not None:
+            return VerifyResult(checked, len(names), found)
+    return VerifyResult(checked, len(names), None)
+
+
+def _verify_stream(name: str) -> tuple[int, Break | None]:
+    """Check one stream; returns (events checked, first break or None)."""
+    checked, last_seq, prev = 0, 0, GENESIS_HASH
+    last_id: int | None = None
+    floor = -1  # the first pass reads every event, a forged one numbered 0 included
+    while True:
+        events = (
+            AuditEvent.objects.filter(stream=name, seq__gt=floor)
+            .order_by("seq")
+            .iterator(chunk_size=2000)
+        )
+        for event in events:
+            checked += 1
+            found = _check_link(name, event, expected_seq=last_seq + 1, prev_hash=prev)
+            if found is not None:
+                return checked, found
+            last_seq, prev, last_id = event.seq, event.hash, event.pk
+        floor = max(floor, last_seq)
+        # Read the head only now: whatever we read above was committed with a head update.
+        head = AuditStreamHead.objects.filter(stream=name).first()
+        if head is None:
+            return checked, Break(name, last_seq, last_id, "the stream has no head record")
+        if head.seq == last_seq:
+            if head.hash != prev:
+                return checked, Break(
+                    name, last_seq, last_id, "the last event does not match the stream head"
                 )
-            if head.seq != last_seq or head.hash != (last.hash if last else GENESIS_HASH):
-                return VerifyResult(
-                    checked,
-                    len(names),
-                    Break(name, last_seq + 1, None, "events after this point were removed"),
-                )
-        return VerifyResult(checked, len(names), None)
+            return checked, None
+        if head.seq < last_seq:
+            beyond = AuditEvent.objects.filter(stream=name, seq=head.seq + 1).first()
+            return checked, Break(
+                name,
+                head.seq + 1,
+                beyond.pk if beyond is not None else None,
+                f"event is beyond the stream head (seq {head.seq}): inserted",
+            )
+        # The head is ahead: events written since we read, or a removed tail.
+        if not AuditEvent.objects.filter(stream=name, seq__gt=last_seq).exists():
+            return checked, Break(
+                name,
+                last_seq + 1,
+                None,
+                f"events {last_seq + 1}–{head.seq} were removed from the end of the stream",
+            )
+
+
+def _check_link(name: str, event: AuditEvent, *, expected_seq: int, prev_hash: str) -> Break | None:
+    if event.seq < expected_seq:
+        return Break(name, event.seq, event.pk, f"sequence number {event.seq} is out of order")
+    if event.seq != expected_seq:
+        missing = (
+            f"event {expected_seq}"
+            if event.seq == expected_seq + 1
+            else f"events {expected_seq}–{event.seq - 1}"
+        )
+        return Break(name, event.seq, event.pk, f"{missing} missing before this one")
+    if event.prev_hash != prev_hash:
+        return Break(name, event.seq, event.pk, "previous hash does not match the event before")
+    if compute_hash(event) != event.hash:
+        return Break(name, event.seq, event.pk, "content does not match its hash")
+    return None

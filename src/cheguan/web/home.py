@@ -1,11 +1,103 @@
-"""What each role's home page shows: its own work, read through the apps' queries."""
+"""What each role's home page shows: its own work, read through the apps' queries.
 
+One function per kind of home page; :func:`context_for` picks by role. Only the shared
+apps' queries are used here (registry, accounts, audit), so a domain capability that
+arrives later adds its own section without changing these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cheguan.accounts.actor import Actor
+from cheguan.accounts.models import Role
+from cheguan.audit import queries as audit_queries
+from cheguan.core import clock
 from cheguan.registry import queries as registry_queries
+from cheguan.registry.models import Vehicle, VehicleStatus
+
+RECENT_EVENTS = 5
+VIN_SHOWN = 6  # the home page shows only the end of a VIN, like a bank card number
+
+
+@dataclass(frozen=True)
+class VehicleCard:
+    plate_number: str
+    masked_vin: str
+    make_model: str
+    status: str
+    normal: bool
+
+
+def masked_vin(vin: str) -> str:
+    return "*" * max(len(vin) - VIN_SHOWN, 0) + vin[-VIN_SHOWN:]
+
+
+def vehicle_cards(actor: Actor) -> list[VehicleCard]:
+    vehicles: list[Vehicle] = list(
+        registry_queries.citizen_vehicles(actor).exclude(status=VehicleStatus.DEREGISTERED)
+    )
+    return [
+        VehicleCard(
+            plate_number=v.plate_number or "",
+            masked_vin=masked_vin(v.vin),
+            make_model=f"{v.make} {v.model}".strip(),
+            status=v.get_status_display(),
+            normal=v.status == VehicleStatus.REGISTERED,
+        )
+        for v in vehicles
+    ]
+
+
+def _citizen(actor: Actor) -> dict:
+    return {"citizen": actor.citizen, "vehicles": vehicle_cards(actor)}
+
+
+def _clerk(actor: Actor, request) -> dict:
+    session = getattr(request, "assisted_session", None)
+    ctx: dict = {"session": session, "office": actor.office}
+    if session is not None:
+        ctx["citizen"] = session.citizen
+        ctx["vehicles"] = vehicle_cards(actor)
+    return ctx
+
+
+def _recent_events(actor: Actor) -> list:
+    page = audit_queries.trail_page(actor, audit_queries.TrailFilters(), limit=RECENT_EVENTS)
+    return page.events
+
+
+def _supervisor(actor: Actor) -> dict:
+    return {"office": actor.office, "recent_events": _recent_events(actor)}
+
+
+def _partner(actor: Actor) -> dict:
+    organisation = registry_queries.organisations_for(actor).first()
+    today = clock.today()
+    return {
+        "organisation": organisation,
+        "authorised_today": organisation is not None and organisation.is_authorised_on(today),
+        "recent_events": _recent_events(actor),
+    }
+
+
+def _office_staff(actor: Actor) -> dict:
+    return {"office": actor.office}
 
 
 def context_for(request) -> dict:
-    actor = request.actor
-    ctx: dict = {}
-    if actor.citizen is not None:
-        ctx["vehicles"] = registry_queries.citizen_vehicles(actor)
-    return ctx
+    actor: Actor = request.actor
+    if actor.user is None:
+        return {}
+    role = actor.user.role
+    if role == Role.CITIZEN:
+        return _citizen(actor)
+    if role == Role.CLERK:
+        return _clerk(actor, request)
+    if role == Role.SUPERVISOR:
+        return _supervisor(actor)
+    if actor.user.is_partner:
+        return _partner(actor)
+    if role == Role.ADMIN:
+        return {"office": actor.office, "recent_events": _recent_events(actor)}
+    return _office_staff(actor)

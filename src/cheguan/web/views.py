@@ -3,6 +3,8 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from cheguan.accounts.actor import Actor
+from cheguan.web import services
 from cheguan.web.middleware import ELDER_COOKIE
 
 ONE_YEAR = 365 * 24 * 3600
@@ -20,9 +22,11 @@ def home(request):
 
 @require_POST
 def set_elder_mode(request):
+    """The elder-mode switch (home page and header): a cookie for this device, and the
+    profile of a logged-in user so it follows them to another device."""
     on = request.POST.get("elder_mode") == "1"
-    if request.user.is_authenticated and request.user.elder_mode != on:
-        type(request.user).objects.filter(pk=request.user.pk).update(elder_mode=on)
+    if request.user.is_authenticated:
+        services.set_elder_mode(actor=Actor(user=request.user), on=on)
     target = request.POST.get("next") or "/"
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"
