@@ -10,17 +10,43 @@ Anything outside the scope is "not found" (404), never "forbidden", so ids don't
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from cheguan.accounts.actor import Actor
 from cheguan.accounts.models import Role
 from cheguan.accounts.permissions import has_capability
-from cheguan.core.errors import NOT_FOUND
-from cheguan.registry.models import Office, Organisation, Person, Vehicle
+from cheguan.core import clock
+from cheguan.core.errors import NOT_FOUND, PERMISSION_DENIED
+from cheguan.registry.models import (
+    Accident,
+    Encumbrance,
+    InsurancePolicy,
+    Office,
+    Organisation,
+    Person,
+    Vehicle,
+    VehicleTax,
+    Violation,
+)
+
+
+def search_text(value: object, *, max_length: int = 60) -> str:
+    """A search term as typed: trimmed, without control characters (which no record holds
+    and PostgreSQL refuses in a query)."""
+    if not isinstance(value, str):
+        return ""
+    kept = "".join(ch for ch in value if unicodedata.category(ch) not in {"Cc", "Cs"})
+    return kept.strip()[:max_length]
 
 
 def find_person_by_document(*, office: Office | None, id_number: str) -> Person | None:
-    number = (id_number or "").strip().upper()
+    number = search_text(id_number, max_length=30).upper()
     if not number or office is None:
         return None
     return Person.objects.filter(office=office, id_number=number).first()
@@ -76,3 +102,136 @@ def get_or_404(qs: QuerySet, **lookup):
     if obj is None:
         raise NOT_FOUND()
     return obj
+
+
+# --- may this actor list these at all? (403 for a role with no scope; 404 per object) ----
+
+
+def require_people_scope(actor: Actor) -> None:
+    if not has_capability(actor.user, "registry.view_people"):
+        raise PERMISSION_DENIED()
+
+
+def require_vehicle_scope(actor: Actor) -> None:
+    user = actor.user
+    if has_capability(user, "registry.view_vehicles"):
+        return
+    if user is not None and (user.is_partner or user.role == Role.CITIZEN):
+        return
+    raise PERMISSION_DENIED()
+
+
+def require_organisation_scope(actor: Actor) -> None:
+    user = actor.user
+    if has_capability(user, "registry.view_organisations"):
+        return
+    if user is not None and user.is_partner:
+        return
+    raise PERMISSION_DENIED()
+
+
+# --- searches -----------------------------------------------------------------------------
+
+
+def search_people(actor: Actor, *, q: str = "", id_number: str = "") -> QuerySet[Person]:
+    """Staff search: an exact document number, or a name (exact, or starting with it)."""
+    qs = people_for(actor)
+    number = search_text(id_number, max_length=30).upper()
+    if number:
+        qs = qs.filter(id_number=number)
+    term = search_text(q)
+    if term:
+        qs = qs.filter(Q(id_number=term.upper()) | Q(name__startswith=term))
+    return qs.order_by("name", "id")
+
+
+def search_vehicles(
+    actor: Actor, *, vin: str = "", plate_number: str = "", status: str = ""
+) -> QuerySet[Vehicle]:
+    qs = vehicles_for(actor)
+    if vin := search_text(vin, max_length=17).upper():
+        qs = qs.filter(vin=vin)
+    if plate := search_text(plate_number, max_length=10).upper().replace(" ", ""):
+        qs = qs.filter(plate_number=plate)
+    if status := search_text(status, max_length=15):
+        qs = qs.filter(status=status)
+    return qs.order_by("id")
+
+
+# --- records that block services ------------------------------------------------------------
+
+
+def _count(model, **filters) -> Coalesce:
+    rows = (
+        model.objects.filter(vehicle=OuterRef("pk"), **filters)
+        .order_by()
+        .values("vehicle")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
+def with_blocking_summary(qs: QuerySet[Vehicle], *, day: dt.date | None = None):
+    """Annotate each vehicle with what blocks its services, in one query (no N+1)."""
+    day = day or clock.today()
+    return qs.annotate(
+        unprocessed_violations=_count(Violation, processed=False),
+        casualty_accidents=_count(Accident, with_casualties=True),
+        open_encumbrances=_count(Encumbrance, released_on__isnull=True),
+        insurance_valid_today=Exists(
+            InsurancePolicy.objects.filter(
+                vehicle=OuterRef("pk"), valid_from__lte=day, valid_until__gte=day
+            )
+        ),
+        tax_status_this_year=Subquery(
+            VehicleTax.objects.filter(vehicle=OuterRef("pk"), year=day.year).values("status")[:1]
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class BlockingSummary:
+    unprocessed_violations: int
+    casualty_accidents: int
+    insurance_valid_today: bool
+    tax_status_this_year: str | None  # paid / exempt / unpaid, or None: no record
+    open_encumbrances: int
+
+    @property
+    def blocks_services(self) -> bool:
+        return bool(
+            self.unprocessed_violations
+            or self.open_encumbrances
+            or not self.insurance_valid_today
+            or self.tax_status_this_year == "unpaid"
+        )
+
+
+def blocking_summary(vehicle: Vehicle) -> BlockingSummary:
+    """The summary of a vehicle annotated by :func:`with_blocking_summary` (or fetched)."""
+    if not hasattr(vehicle, "unprocessed_violations"):
+        vehicle = with_blocking_summary(Vehicle.objects.filter(pk=vehicle.pk)).get()
+    annotated: Any = vehicle
+    return BlockingSummary(
+        unprocessed_violations=annotated.unprocessed_violations,
+        casualty_accidents=annotated.casualty_accidents,
+        insurance_valid_today=annotated.insurance_valid_today,
+        tax_status_this_year=annotated.tax_status_this_year,
+        open_encumbrances=annotated.open_encumbrances,
+    )
+
+
+RECENT = 50
+
+
+def vehicle_records(vehicle: Vehicle) -> dict[str, list]:
+    """The vehicle's records, newest first (at most 50 of each kind)."""
+    return {
+        "violations": list(vehicle.violations.all()[:RECENT]),
+        "accidents": list(vehicle.accidents.all()[:RECENT]),
+        "insurance": list(vehicle.insurance_policies.all()[:RECENT]),
+        "taxes": list(vehicle.taxes.all()[:RECENT]),
+        "modifications": list(vehicle.modification_penalties.all()[:RECENT]),
+        "encumbrances": list(vehicle.encumbrances.all()[:RECENT]),
+    }

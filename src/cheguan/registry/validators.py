@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from stdnum import numdb
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError as StdnumError
-from vininfo import Vin
 
 from cheguan.core import clock
 from cheguan.core.errors import Bi, ErrorCode
@@ -181,22 +181,29 @@ def validate_vin(value: object, *, field: str = "vin") -> str:
             "含有 I、O、Q 或其他不允许的字符。",
             "It contains I, O, Q or other characters.",
         )
-    try:
-        ok = Vin(vin).verify_checksum()
-    except Exception:
-        ok = False
-    if not ok:
+    if vin_check_digit(vin) != vin[8]:
         raise _two(
             INVALID_VIN,
             field,
             "第 9 位校验位不符。",
             "The check digit in position 9 does not match.",
         )
+    if vin[9] in "UZ0":
+        raise _two(
+            INVALID_VIN,
+            field,
+            "第 10 位（车型年份）不能是 U、Z 或 0。",
+            "Position 10 (the model year) cannot be U, Z or 0.",
+        )
     return vin
 
 
 def vin_check_digit(vin17: str) -> str:
-    """The check digit a 17-character VIN should have in position 9 (ISO 3779)."""
+    """The check digit a 17-character VIN should have in position 9 (ISO 3779).
+
+    Agrees with ``vininfo.Vin.verify_checksum`` (property-tested); ours also covers the
+    WMIs vininfo exempts, since GB 16735 makes the check digit mandatory in China.
+    """
     values = dict(
         zip(
             "ABCDEFGHJKLMNPRSTUVWXYZ",
@@ -212,8 +219,8 @@ def vin_check_digit(vin17: str) -> str:
     return "X" if r == 10 else str(r)
 
 
-_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
+_LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$", re.ASCII)
 
 
 def validate_phone(value: object, *, field: str = "phone") -> str:
@@ -223,3 +230,119 @@ def validate_phone(value: object, *, field: str = "phone") -> str:
     if _MOBILE_RE.match(phone) or _LANDLINE_RE.match(phone):
         return phone
     raise INVALID_PHONE(field=field)
+
+
+# --- plain fields: text, choices, dates ------------------------------------------------
+
+INVALID_TEXT = ErrorCode(
+    "registry.invalid_text",
+    "请填写 {min} 到 {max} 个字符，不含换行等控制字符。",
+    "Enter {min} to {max} characters, without line breaks or other control characters.",
+)
+INVALID_CHOICE = ErrorCode(
+    "registry.invalid_choice",
+    "“{value}”不是可选的值；可选：{allowed}。",
+    "“{value}” is not one of the allowed values: {allowed}.",
+)
+INVALID_DATES = ErrorCode(
+    "registry.invalid_dates",
+    "日期顺序不对：{detail}",
+    "The dates are out of order: {detail}",
+)
+INVALID_DATE = ErrorCode(
+    "registry.invalid_date",
+    "日期应写作 年-月-日，例如 2024-03-01。",
+    "A date is written year-month-day, e.g. 2024-03-01.",
+)
+INVALID_DATETIME = ErrorCode(
+    "registry.invalid_datetime",
+    "时间应写作 年-月-日 时:分，例如 2024-03-01 14:30。",
+    "A time is written year-month-day hour:minute, e.g. 2024-03-01 14:30.",
+)
+
+
+def _has_control(text: str) -> bool:
+    return any(unicodedata.category(ch) in {"Cc", "Cs"} for ch in text)
+
+
+def validate_text(value: object, *, field: str, max_length: int, min_length: int = 1) -> str:
+    """A one-line text: stripped, ``min_length``–``max_length`` characters, no control
+    characters (a NUL or a lone surrogate would be refused by the database, not by us)."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not (min_length <= len(text) <= max_length) or _has_control(text):
+        raise INVALID_TEXT(field=field, min=min_length, max=max_length)
+    return text
+
+
+def validate_choice(value: object, choices, *, field: str) -> str:
+    """One of a ``TextChoices`` (or any iterable of allowed strings)."""
+    allowed = list(getattr(choices, "values", choices))
+    if not isinstance(value, str) or value not in allowed:
+        shown = value[:40] if isinstance(value, str) and not _has_control(value) else "?"
+        raise INVALID_CHOICE(field=field, value=shown, allowed=", ".join(allowed))
+    return value
+
+
+# Dates outside these years are typing mistakes (and a year-1 time has no UTC form).
+_FIRST_YEAR, _LAST_YEAR = 1900, 2999
+
+
+def parse_date(value: object, *, field: str) -> dt.date:
+    """``2024-03-01`` (also ``2024/3/1``); a ``date`` passes through."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str):
+        raise INVALID_DATE(field=field)
+    parts = re.fullmatch(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})", value.strip(), re.ASCII)
+    if parts is None:
+        raise INVALID_DATE(field=field)
+    try:
+        day = dt.date(*(int(p) for p in parts.groups()))
+    except ValueError:
+        raise INVALID_DATE(field=field) from None
+    if not (_FIRST_YEAR <= day.year <= _LAST_YEAR):
+        raise INVALID_DATE(field=field)
+    return day
+
+
+def parse_datetime(value: object, *, field: str) -> dt.datetime:
+    """``2024-03-01 14:30`` (or ``T``, optional seconds); a time without a zone is the
+    office's local time. Returns an aware datetime."""
+    from django.utils import timezone
+
+    if isinstance(value, dt.datetime):
+        parsed = value
+    elif isinstance(value, str):
+        parts = re.fullmatch(
+            r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?", value.strip(), re.ASCII
+        )
+        if parts is None:
+            raise INVALID_DATETIME(field=field)
+        year, month, day, hour, minute, second = (int(p or 0) for p in parts.groups())
+        try:
+            parsed = dt.datetime(year, month, day, hour, minute, second)  # noqa: DTZ001
+        except ValueError:
+            raise INVALID_DATETIME(field=field) from None
+    else:
+        raise INVALID_DATETIME(field=field)
+    if not (_FIRST_YEAR <= parsed.year <= _LAST_YEAR):
+        raise INVALID_DATETIME(field=field)
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+INVALID_WHOLE_NUMBER = ErrorCode(
+    "registry.invalid_whole_number",
+    "应为 {min} 到 {max} 的整数。",
+    "Enter a whole number from {min} to {max}.",
+)
+
+
+def validate_int(value: object, *, field: str, minimum: int, maximum: int) -> int:
+    """A whole number in a range; digits in a string (``"12"``) are accepted."""
+    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d{1,12}\s*", value, re.ASCII):
+        value = int(value)
+    if type(value) is not int or not (minimum <= value <= maximum):
+        raise INVALID_WHOLE_NUMBER(field=field, min=minimum, max=maximum)
+    return value

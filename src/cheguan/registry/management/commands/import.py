@@ -1,0 +1,111 @@
+"""``cheguan import <kind> <file.csv>``: load registry records from a CSV file, all or none."""
+
+from __future__ import annotations
+
+import argparse
+import textwrap
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+
+from cheguan.accounts.actor import Actor
+from cheguan.accounts.models import User
+from cheguan.core.errors import DomainError
+from cheguan.registry.importer import KINDS, ImportRejected, import_csv
+from cheguan.registry.models import Office
+
+
+def columns_help() -> str:
+    """Every kind and its columns (* = required); the same table as docs/import.md."""
+    intro = (
+        "The first line of the file names the columns (any order). UTF-8, with or without "
+        "a byte-order mark. Import people and organisations first, then vehicles, then "
+        "the records; rows refer to people by id_number, organisations by uscc, vehicles "
+        "by vin. Kinds and columns (* = required):"
+    )
+    parts = [textwrap.fill(intro, width=100)]
+    for kind in KINDS.values():
+        parts.append(f"\n{kind.name}: {kind.help}")
+        for column in kind.columns:
+            mark = "*" if column.required else " "
+            line = f"  {mark} {column.name:<24} {column.help}"
+            parts.append(textwrap.fill(line, width=100, subsequent_indent=" " * 29))
+    return "\n".join(parts)
+
+
+class Command(BaseCommand):
+    help = (
+        "Import people, organisations, vehicles or their records from a CSV file. "
+        "A file with any bad row imports nothing and lists every bad row "
+        "(line, column, reason); the exit code is then 1."
+    )
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        kwargs.setdefault("epilog", columns_help())
+        return super().create_parser(prog_name, subcommand, **kwargs)
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=list(KINDS), help="what the file holds")
+        parser.add_argument("file", help="path of the CSV file")
+        parser.add_argument("--office", help="office code, e.g. 330200 (default: the only office)")
+        parser.add_argument(
+            "--user", help="user name recorded as the importer (an admin); default: system"
+        )
+        parser.add_argument(
+            "--language",
+            choices=["zh-hans", "en"],
+            help="language of the error messages (default: the site's)",
+        )
+
+    def handle(self, *args, kind: str, file: str, office: str | None, user: str | None, **opts):
+        with translation.override(opts.get("language") or translation.get_language()):
+            return self._import(kind, Path(file), office, user)
+
+    def _import(self, kind: str, path: Path, office_code: str | None, username: str | None):
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            raise CommandError(f"Cannot read {path}: {e.strerror}") from None
+        office = self._office(office_code)
+        actor = Actor.system()
+        if username:
+            found = User.objects.filter(username=username).first()
+            if found is None:
+                raise CommandError(f"No user named {username!r}.")
+            actor = Actor(user=found)
+        try:
+            result = import_csv(actor=actor, office=office, kind=kind, data=data)
+        except ImportRejected as rejected:
+            for problem in rejected.problems:
+                where = f"line {problem.line}"
+                if problem.field:
+                    where += f", {problem.field}"
+                self.stderr.write(
+                    f"{path.name}: {where}: {problem.error.message} [{problem.error.code}]"
+                )
+            raise CommandError(
+                f"{len(rejected.problems)} problem(s) in {path.name}; nothing was imported.",
+                returncode=1,
+            ) from None
+        except DomainError as e:
+            raise CommandError(f"{e.message} [{e.code}]", returncode=1) from None
+        self.stdout.write(
+            self.style.SUCCESS(f"Imported {result.rows} {kind} into {office} from {path.name}.")
+        )
+
+    def _office(self, code: str | None) -> Office:
+        if code:
+            office = Office.objects.filter(code=code).first()
+            if office is None:
+                known = ", ".join(Office.objects.values_list("code", flat=True)) or "none"
+                raise CommandError(f"No office with code {code}; the offices are: {known}.")
+            return office
+        offices = list(Office.objects.all()[:2])
+        if len(offices) == 1:
+            return offices[0]
+        if not offices:
+            raise CommandError("There is no office yet: run `cheguan seed-demo` or create one.")
+        codes = ", ".join(Office.objects.values_list("code", flat=True))
+        raise CommandError(f"There are several offices ({codes}); choose one with --office.")

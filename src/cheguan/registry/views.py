@@ -1,0 +1,249 @@
+"""Registry pages: thin views over ``registry.queries`` and ``registry.services``.
+
+- citizens (and a clerk in an assisted session): "My vehicles", masked, elder-mode ready;
+- clerks: person search (htmx fragment), person detail with the audited reveal, vehicles;
+- partners: their own organisation; supervisors: an organisation's authorisation.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from cheguan.accounts.actor import actor_for
+from cheguan.accounts.permissions import has_capability, require_citizen_context
+from cheguan.core import clock
+from cheguan.core.errors import NOT_FOUND, DomainError
+from cheguan.core.masking import PERSONAL_KEYS
+from cheguan.registry import queries, services
+from cheguan.registry.models import AuthorisationStatus, VehicleStatus
+from cheguan.registry.validators import parse_date
+
+# What a vehicle's status means for its owner, in plain words (elder mode reads these).
+PLAIN_STATUS = {
+    VehicleStatus.REGISTERED: _("Normal. You can use all services for this vehicle."),
+    VehicleStatus.MORTGAGED: _(
+        "Mortgaged to a lender. You can drive it; selling it needs the lender's release."
+    ),
+    VehicleStatus.SEIZED: _("Seized by an authority. Most services are stopped until released."),
+    VehicleStatus.STOLEN: _("Reported stolen. Please contact the office."),
+    VehicleStatus.SCRAP_STANDARD: _("Old enough to be scrapped. It may no longer be driven."),
+    VehicleStatus.DEREGISTERED: _("Deregistered. It is no longer on the road."),
+}
+
+
+def plain_blockers(summary: queries.BlockingSummary) -> list[str]:
+    """What stops services for a vehicle, one short sentence each."""
+    items = []
+    if summary.unprocessed_violations:
+        items.append(
+            gettext("Traffic violations not yet dealt with: %(n)d.")
+            % {"n": summary.unprocessed_violations}
+        )
+    if not summary.insurance_valid_today:
+        items.append(gettext("No valid compulsory insurance today."))
+    if summary.tax_status_this_year == "unpaid":
+        items.append(gettext("Vehicle tax for this year is unpaid."))
+    if summary.open_encumbrances:
+        items.append(
+            gettext("Seizures or mortgages not released: %(n)d.") % {"n": summary.open_encumbrances}
+        )
+    return items
+
+
+def _card(vehicle) -> dict:
+    summary = queries.blocking_summary(vehicle)
+    return {
+        "vehicle": vehicle,
+        "summary": summary,
+        "status_words": PLAIN_STATUS.get(vehicle.status, vehicle.get_status_display()),
+        "blockers": plain_blockers(summary),
+    }
+
+
+def domain_errors_as_pages(view):
+    """A :class:`DomainError` that escapes a view becomes the error page with its status."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except DomainError as e:
+            return render(request, "web/error.html", {"error": e}, status=e.status)
+
+    return wrapped
+
+
+# --- citizens ------------------------------------------------------------------------------
+
+
+@login_required
+@domain_errors_as_pages
+def my_vehicles(request):
+    actor = actor_for(request)
+    require_citizen_context(actor)
+    vehicles = queries.with_blocking_summary(queries.citizen_vehicles(actor).order_by("id"))
+    return render(
+        request,
+        "registry/my_vehicles.html",
+        {"citizen": actor.citizen, "cards": [_card(v) for v in vehicles]},
+    )
+
+
+# --- people (staff) ----------------------------------------------------------------------
+
+
+@login_required
+@domain_errors_as_pages
+def people_search(request):
+    """Search by exact ID number or the start of a name; htmx swaps only the results."""
+    actor = actor_for(request)
+    queries.require_people_scope(actor)
+    q = queries.search_text(request.GET.get("q", ""))
+    people = list(queries.search_people(actor, q=q)[:50]) if q else []
+    template = "registry/people_search.html"
+    if request.htmx:
+        template += "#results"
+    return render(request, template, {"q": q, "people": people, "searched": bool(q)})
+
+
+def _person_context(actor, person, **extra) -> dict:
+    vehicles = queries.with_blocking_summary(
+        queries.vehicles_for(actor).filter(owner_person=person).order_by("id")
+    )
+    return {
+        "person": person,
+        "masked_address": PERSONAL_KEYS["address"](person.address),
+        "cards": [_card(v) for v in vehicles],
+        "may_reveal": has_capability(actor.user, "registry.reveal_personal_data"),
+        **extra,
+    }
+
+
+@login_required
+@domain_errors_as_pages
+def person_detail(request, person_id: int):
+    actor = actor_for(request)
+    person = queries.get_or_404(queries.people_for(actor), pk=person_id)
+    return render(request, "registry/person_detail.html", _person_context(actor, person))
+
+
+@login_required
+@require_POST
+@domain_errors_as_pages
+def person_reveal(request, person_id: int):
+    """Show the full name, ID number and phone once, in this response only (audited)."""
+    actor = actor_for(request)
+    person = queries.get_or_404(queries.people_for(actor), pk=person_id)
+    errors: dict[str, str] = {}
+    revealed = None
+    try:
+        revealed = services.reveal_person(
+            actor=actor, person=person, reason=request.POST.get("reason", "")
+        )
+    except DomainError as e:
+        if e.status == 403:
+            raise
+        errors[e.field or "form"] = e.message
+    response = render(
+        request,
+        "registry/person_detail.html",
+        _person_context(actor, person, revealed=revealed, errors=errors),
+        status=400 if errors else 200,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- vehicles ----------------------------------------------------------------------------
+
+
+@login_required
+@domain_errors_as_pages
+def vehicle_detail(request, vehicle_id: int):
+    actor = actor_for(request)
+    qs = queries.with_blocking_summary(queries.vehicles_for(actor))
+    vehicle = queries.get_or_404(qs, pk=vehicle_id)
+    return render(
+        request,
+        "registry/vehicle_detail.html",
+        {**_card(vehicle), "records": queries.vehicle_records(vehicle)},
+    )
+
+
+# --- organisations -------------------------------------------------------------------------
+
+
+@login_required
+@domain_errors_as_pages
+def my_organisation(request):
+    """A partner agent's own organisation."""
+    organisation_id = request.user.organisation_id
+    if organisation_id is None:
+        raise NOT_FOUND()
+    return redirect("registry:organisation", organisation_id=organisation_id)
+
+
+def _organisation_context(actor, org, **extra) -> dict:
+    vehicles = queries.with_blocking_summary(
+        queries.vehicles_for(actor).filter(owner_organisation=org).order_by("id")
+    )
+    return {
+        "organisation": org,
+        "authorised_today": org.is_authorised_on(clock.today()),
+        "cards": [_card(v) for v in vehicles[:100]],
+        "may_change": has_capability(actor.user, "registry.manage_organisations"),
+        "statuses": AuthorisationStatus.choices,
+        "values": {},
+        "errors": {},
+        **extra,
+    }
+
+
+@login_required
+@domain_errors_as_pages
+def organisation_detail(request, organisation_id: int):
+    actor = actor_for(request)
+    org = queries.get_or_404(queries.organisations_for(actor), pk=organisation_id)
+    return render(request, "registry/organisation_detail.html", _organisation_context(actor, org))
+
+
+@login_required
+@require_POST
+@domain_errors_as_pages
+def organisation_authorisation(request, organisation_id: int):
+    actor = actor_for(request)
+    org = queries.get_or_404(queries.organisations_for(actor), pk=organisation_id)
+    post = request.POST
+    errors: dict[str, str] = {}
+    try:
+        valid_from = (
+            parse_date(post["valid_from"], field="valid_from") if post.get("valid_from") else None
+        )
+        valid_until = (
+            parse_date(post["valid_until"], field="valid_until")
+            if post.get("valid_until")
+            else None
+        )
+        services.change_authorisation(
+            actor=actor,
+            organisation=org,
+            to_status=post.get("to_status", ""),
+            valid_from=valid_from,
+            valid_until=valid_until,
+            services=post.get("services", "").replace(",", " ").split(),
+            reason=post.get("reason", ""),
+        )
+    except DomainError as e:
+        if e.status == 403:
+            raise
+        errors[e.field or "form"] = e.message
+    if not errors:
+        return redirect("registry:organisation", organisation_id=org.pk)
+    context = _organisation_context(actor, org, values=post, errors=errors)
+    return render(request, "registry/organisation_detail.html", context, status=400)
