@@ -169,11 +169,15 @@ api.add_decorator(_refuse_nul, mode="view")
 def register_routers() -> None:
     from cheguan.accounts.api import router as accounts_router
     from cheguan.audit.api import router as audit_router
+    from cheguan.cases.api import router as cases_router
+    from cheguan.inspection.api import router as inspection_router
     from cheguan.registry.api import router as registry_router
 
     api.add_router("/accounts/", accounts_router)
     api.add_router("/registry/", registry_router)
     api.add_router("/audit/", audit_router)
+    api.add_router("/cases/", cases_router)
+    api.add_router("/inspection/", inspection_router)
 
 
 register_routers()

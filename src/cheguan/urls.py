@@ -10,5 +10,7 @@ urlpatterns = [
     path("accounts/", include("cheguan.accounts.urls")),
     path("registry/", include("cheguan.registry.urls")),
     path("audit/", include("cheguan.audit.urls")),
+    path("cases/", include("cheguan.cases.urls")),
+    path("inspection/", include("cheguan.inspection.urls")),
     path("", include("cheguan.web.urls")),
 ]

@@ -10,6 +10,7 @@ from cheguan.cases.services.documents import (
     missing_requirements,
     verify_by_data,
 )
+from cheguan.cases.services.immediate import settle_immediately
 from cheguan.cases.services.lifecycle import (
     accept_case,
     complete_case,
@@ -57,6 +58,7 @@ __all__ = [
     "rongque_credit_block",
     "screen_token_for",
     "send_rongque_reminders",
+    "settle_immediately",
     "submit_case",
     "terminate_overdue_cases",
     "verify_by_data",

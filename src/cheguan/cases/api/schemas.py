@@ -1,0 +1,321 @@
+"""What the cases API sends and accepts about the catalogue and a case. The applicant
+leaves masked (DOMAIN.md §8.1); labels and messages follow the request's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.utils.translation import get_language
+from ninja import Field, Schema
+
+from cheguan.cases import services
+from cheguan.cases.models import (
+    RATEABLE_STATUSES,
+    Case,
+    CaseDocument,
+    CaseMessage,
+    CaseNotice,
+    Rating,
+    RongqueCommitment,
+    Service,
+    Visit,
+)
+from cheguan.cases.queries import applicant_label
+
+
+def _en() -> bool:
+    return (get_language() or "zh-hans").startswith("en")
+
+
+# --- catalogue -----------------------------------------------------------------------------
+
+
+class RequirementOut(Schema):
+    code: str
+    name_zh: str
+    name_en: str
+    essential: bool
+    data_source: str
+
+
+class ServiceOut(Schema):
+    code: str
+    office: str
+    name_zh: str
+    name_en: str
+    channels: list[str]
+    promised_working_days: int
+    statutory_working_days: int | None
+    immediate: bool
+    rongque_allowed: bool
+    rongque_default_days: int
+    rongque_max_days: int
+    requirements: list[RequirementOut]
+
+    @staticmethod
+    def of(service: Service) -> dict:
+        return {
+            "code": service.code,
+            "office": service.office.code,
+            "name_zh": service.name_zh,
+            "name_en": service.name_en,
+            "channels": list(service.channels),
+            "promised_working_days": service.promised_working_days,
+            "statutory_working_days": service.statutory_working_days,
+            "immediate": service.immediate,
+            "rongque_allowed": service.rongque_allowed,
+            "rongque_default_days": service.rongque_default_days,
+            "rongque_max_days": max(services.max_rongque_days(service), 0)
+            if service.rongque_allowed
+            else 0,
+            "requirements": [
+                {
+                    "code": r.code,
+                    "name_zh": r.name_zh,
+                    "name_en": r.name_en,
+                    "essential": r.essential,
+                    "data_source": r.data_source,
+                }
+                for r in service.requirements.all()
+            ],
+        }
+
+
+# --- cases ---------------------------------------------------------------------------------
+
+
+class CaseOut(Schema):
+    number: str
+    office: str
+    service: str
+    service_name: str
+    status: str
+    status_label: str
+    channel: str
+    applicant: str = Field(description="masked name, or the organisation's name")
+    vehicle_plate: str | None
+    created_at: dt.datetime
+    submitted_at: dt.datetime | None
+    accepted_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    due_date: dt.date | None
+    rongque: bool
+    visit_count: int
+    correction_rounds: int
+
+    @staticmethod
+    def of(case: Case) -> dict:
+        return {
+            "number": case.number,
+            "office": case.office.code,
+            "service": case.service.code,
+            "service_name": case.service.name_in(get_language() or "zh-hans"),
+            "status": case.status,
+            "status_label": str(case.get_status_display()),
+            "channel": case.channel,
+            "applicant": applicant_label(case),
+            "vehicle_plate": case.vehicle.plate_number if case.vehicle_id else None,
+            "created_at": case.created_at,
+            "submitted_at": case.submitted_at,
+            "accepted_at": case.accepted_at,
+            "closed_at": case.closed_at,
+            "due_date": case.due_date,
+            "rongque": case.rongque,
+            "visit_count": case.visit_count,
+            "correction_rounds": case.correction_rounds,
+        }
+
+
+class CasePage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[CaseOut]
+
+
+class DocumentOut(Schema):
+    id: int
+    requirement: str
+    status: str
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    data_source: str
+    data_reference: str
+    added_at: dt.datetime
+
+    @staticmethod
+    def of(doc: CaseDocument) -> dict:
+        return {
+            "id": doc.pk,
+            "requirement": doc.requirement.code,
+            "status": doc.status,
+            "original_name": doc.original_name,
+            "content_type": doc.content_type,
+            "size": doc.size,
+            "sha256": doc.sha256,
+            "data_source": doc.data_source,
+            "data_reference": doc.data_reference,
+            "added_at": doc.added_at,
+        }
+
+
+class NoticeItemOut(Schema):
+    requirement: str
+    problem: str
+    reason: str
+
+
+class NoticeOut(Schema):
+    issued_at: dt.datetime
+    is_first: bool
+    items: list[NoticeItemOut]
+
+    @staticmethod
+    def of(notice: CaseNotice) -> dict:
+        return {"issued_at": notice.issued_at, "is_first": notice.is_first, "items": notice.items}
+
+
+class CommitmentOut(Schema):
+    missing: list[str]
+    signed_at: dt.datetime
+    working_days: int
+    deadline: dt.date
+    status: str
+    last_reminded_on: dt.date | None
+
+    @staticmethod
+    def of(c: RongqueCommitment) -> dict:
+        return {
+            "missing": list(c.missing),
+            "signed_at": c.signed_at,
+            "working_days": c.working_days,
+            "deadline": c.deadline,
+            "status": c.status,
+            "last_reminded_on": c.last_reminded_on,
+        }
+
+
+class MessageOut(Schema):
+    at: dt.datetime
+    kind: str
+    text: str
+
+    @staticmethod
+    def of(m: CaseMessage) -> dict:
+        return {"at": m.at, "kind": m.kind, "text": m.text_en if _en() else m.text_zh}
+
+
+class RatingOut(Schema):
+    score: int
+    dimensions: dict[str, int]
+    comment: str
+    channel: str
+    rated_at: dt.datetime
+
+    @staticmethod
+    def of(r: Rating) -> dict:
+        return {
+            "score": r.score,
+            "dimensions": r.dimensions,
+            "comment": r.comment,
+            "channel": r.channel,
+            "rated_at": r.rated_at,
+        }
+
+
+class CaseDetailOut(CaseOut):
+    missing: list[str] = Field(description="requirement codes with no current document")
+    documents: list[DocumentOut]
+    notices: list[NoticeOut]
+    commitment: CommitmentOut | None
+    messages: list[MessageOut]
+    closing_reason: str
+    rating: RatingOut | None
+    rateable: bool = Field(description="completed or rejected, and not rated yet")
+
+    @staticmethod
+    def of(case: Case) -> dict:
+        commitment = RongqueCommitment.objects.filter(case=case).first()
+        rating = Rating.objects.filter(case=case).first()
+        return {
+            **CaseOut.of(case),
+            "missing": [r.code for r in services.missing_requirements(case)],
+            "documents": [
+                DocumentOut.of(d)
+                for d in services.current_documents(case).select_related("requirement")
+            ],
+            "notices": [NoticeOut.of(n) for n in case.notices.all()],
+            "commitment": CommitmentOut.of(commitment) if commitment else None,
+            "messages": [MessageOut.of(m) for m in case.messages.all()[:100]],
+            "closing_reason": case.closing_reason_en if _en() else case.closing_reason,
+            "rating": RatingOut.of(rating) if rating else None,
+            "rateable": case.status in RATEABLE_STATUSES and rating is None,
+        }
+
+
+class OpenIn(Schema):
+    service_code: str = Field(max_length=40, examples=["plate_replacement"])
+    vehicle_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    applicant_person_id: int | None = Field(
+        None, ge=1, le=2**63 - 1, description="staff and partners only: who applies"
+    )
+    applicant_organisation_id: int | None = Field(None, ge=1, le=2**63 - 1)
+
+
+class AcceptIn(Schema):
+    rongque: bool = False
+    rongque_days: int | None = Field(
+        None, ge=0, le=1000, description="working days to supply the missing documents"
+    )
+
+
+class NoticeItemIn(Schema):
+    requirement: str = Field(max_length=40)
+    problem: Literal["missing", "invalid", "expired", "illegible"] = "missing"
+    reason: str = Field("", max_length=300)
+
+
+class NoticeIn(Schema):
+    items: list[NoticeItemIn] = Field(max_length=50)
+
+
+class VisitIn(Schema):
+    kind: Literal["hall_ticket", "window"] = "window"
+    ticket_number: str = Field("", max_length=20)
+
+
+class VisitOut(Schema):
+    id: int
+    at: dt.datetime
+    kind: str
+    ticket_number: str
+    visit_count: int
+
+    @staticmethod
+    def of(visit: Visit, case: Case) -> dict:
+        return {
+            "id": visit.pk,
+            "at": visit.at,
+            "kind": visit.kind,
+            "ticket_number": visit.ticket_number,
+            "visit_count": case.visit_count,
+        }
+
+
+class RejectIn(Schema):
+    reasons: str = Field(max_length=2000)
+    reasons_en: str = Field("", max_length=2000)
+
+
+class RateIn(Schema):
+    score: int = Field(ge=1, le=5, description="5 非常满意 … 1 非常不满意")
+    dimensions: dict[str, int] = Field(default_factory=dict)
+    comment: str = Field("", max_length=500)
+
+
+class ScreenOut(Schema):
+    token: str
+    url: str

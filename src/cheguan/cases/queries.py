@@ -1,0 +1,199 @@
+"""Case reads, scoped to the acting user (docs/adr/0003-permission-scoping.md).
+
+- a citizen sees their own cases; a clerk in an assisted session sees the citizen's cases
+  as "my cases" (and, as office staff, the office's cases);
+- a partner agent sees the cases of its organisation and the cases it filed for customers;
+- office staff (clerk, inspector, supervisor, admin) see their own office's cases.
+Anything outside the scope is "not found" (404), never "forbidden", so numbers don't leak.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+
+from cheguan.accounts.actor import Actor
+from cheguan.accounts.permissions import has_capability, require
+from cheguan.cases.models import (
+    Case,
+    CaseDocument,
+    CaseStatus,
+    CommitmentStatus,
+    DocumentRequirement,
+    DocumentStatus,
+    FollowUp,
+    FollowUpStatus,
+    RongqueCommitment,
+    Service,
+)
+from cheguan.core import clock
+from cheguan.core.errors import NOT_AUTHENTICATED, NOT_FOUND, PERMISSION_DENIED
+from cheguan.workdays.services import add_working_days
+
+NEAR_DEADLINE_WORKING_DAYS = 2  # a commitment this close to its deadline is "near"
+
+
+def _base() -> QuerySet[Case]:
+    return Case.objects.select_related(
+        "service", "office", "applicant_person", "applicant_organisation", "vehicle"
+    )
+
+
+def my_cases(actor: Actor) -> QuerySet[Case]:
+    """The cases of the citizen being served (themself, or the one a clerk assists), or of
+    the partner's organisation."""
+    user = actor.user
+    if user is None:
+        return Case.objects.none()
+    citizen = actor.citizen
+    if citizen is not None:
+        return _base().filter(applicant_person=citizen)
+    if user.is_partner and user.organisation_id is not None:
+        org = user.organisation_id
+        return _base().filter(Q(applicant_organisation_id=org) | Q(created_by__organisation_id=org))
+    return Case.objects.none()
+
+
+def cases_for(actor: Actor) -> QuerySet[Case]:
+    """Every case the actor may see."""
+    user = actor.user
+    if user is None:
+        return Case.objects.none()
+    if has_capability(user, "cases.view_office"):
+        return _base().filter(office_id=user.office_id)
+    return my_cases(actor)
+
+
+def get_case(actor: Actor, number: str) -> Case:
+    case = cases_for(actor).filter(number=str(number)[:24]).first()
+    if case is None:
+        raise NOT_FOUND()
+    return case
+
+
+def applicant_label(case: Case) -> str:
+    """The applicant as staff and the applicant see it: a masked name, or the organisation."""
+    if case.applicant_person_id is not None:
+        return case.applicant_person.masked_name
+    return case.applicant_organisation.name if case.applicant_organisation else ""
+
+
+def require_my_cases_scope(actor: Actor) -> None:
+    """Citizens (also through a clerk's assisted session) and partner agents have "my cases"."""
+    user = actor.user
+    if user is None or not user.is_authenticated:
+        raise NOT_AUTHENTICATED()
+    if actor.citizen is None and not user.is_partner:
+        raise PERMISSION_DENIED()
+
+
+def find_case(actor: Actor, number: str) -> Case | None:
+    """The clerk console's search: an exact number within the actor's office."""
+    number = "".join(ch for ch in str(number) if ch.isalnum())[:24]
+    if not number:
+        return None
+    return cases_for(actor).filter(number=number).first()
+
+
+# --- catalogue -----------------------------------------------------------------------------
+
+
+def catalogue(*, office_id: int | None = None, channel: str = "") -> QuerySet[Service]:
+    qs = Service.objects.filter(active=True).select_related("office")
+    if office_id is not None:
+        qs = qs.filter(office_id=office_id)
+    services = qs.prefetch_related("requirements").order_by("office_id", "code")
+    if channel:
+        # JSON containment differs between databases; the catalogue is a few dozen rows.
+        ids = [s.pk for s in services if channel in s.channels]
+        services = services.filter(pk__in=ids)
+    return services
+
+
+# --- the clerk's queue -----------------------------------------------------------------------
+
+
+def _all_documents_in() -> Exists:
+    """True when every requirement of the case's service has a current document."""
+    have = CaseDocument.objects.filter(
+        case=OuterRef(OuterRef("pk")),
+        requirement=OuterRef("pk"),
+        superseded=False,
+    ).exclude(status=DocumentStatus.REJECTED)
+    lacking = DocumentRequirement.objects.filter(service=OuterRef("service")).exclude(Exists(have))
+    return ~Exists(lacking)
+
+
+def clerk_queue(actor: Actor) -> QuerySet[Case]:
+    """What waits for the window: submitted cases, and 容缺 cases whose promised documents
+    have all arrived (they can be completed now). Oldest first."""
+    require(actor.user, "cases.process")
+    return (
+        _base()
+        .filter(office_id=actor.user.office_id)
+        .alias(all_in=_all_documents_in())
+        .filter(
+            Q(status=CaseStatus.SUBMITTED)
+            | Q(status=CaseStatus.AWAITING_DOCUMENTS, rongque=True, all_in=True)
+        )
+        .order_by("submitted_at", "id")
+    )
+
+
+# --- supervision -------------------------------------------------------------------------------
+
+
+def _require_office_follow_ups(actor: Actor) -> None:
+    """Supervisors handle follow-ups; clerks see them to appeal a rating they think unfair."""
+    user = actor.user
+    if not (has_capability(user, "cases.supervise") or has_capability(user, "cases.process")):
+        require(user, "cases.supervise")
+
+
+def follow_ups_for(actor: Actor, *, open_only: bool = False) -> QuerySet[FollowUp]:
+    """The office's follow-ups of bad ratings, overdue flagged (``is_overdue``): the due
+    date has passed and the follow-up is not closed. Overdue first, then by due date."""
+    _require_office_follow_ups(actor)
+    today = clock.today()
+    qs = (
+        FollowUp.objects.filter(office_id=actor.user.office_id)
+        .select_related("rating", "case", "case__service")
+        .annotate(
+            is_overdue=ExpressionWrapper(
+                ~Q(status=FollowUpStatus.CLOSED) & Q(due_date__lt=today),
+                output_field=BooleanField(),
+            )
+        )
+    )
+    if open_only:
+        qs = qs.filter(~Q(status=FollowUpStatus.CLOSED) | Q(appeal="pending"))
+    return qs.order_by("-is_overdue", "due_date", "id")
+
+
+def get_follow_up(actor: Actor, follow_up_id: int) -> FollowUp:
+    follow_up = follow_ups_for(actor).filter(pk=follow_up_id).first()
+    if follow_up is None:
+        raise NOT_FOUND()
+    return follow_up
+
+
+def commitments_for(actor: Actor, *, near_only: bool = True) -> QuerySet[RongqueCommitment]:
+    """Open 容缺 commitments of the office; with ``near_only`` those overdue or due within
+    two working days. ``is_overdue``: the deadline has passed (the sweep terminates them)."""
+    require(actor.user, "cases.view_office")
+    today = clock.today()
+    qs = (
+        RongqueCommitment.objects.filter(
+            case__office_id=actor.user.office_id, status=CommitmentStatus.OPEN
+        )
+        .select_related("case", "case__service", "applicant_person", "applicant_organisation")
+        .annotate(is_overdue=ExpressionWrapper(Q(deadline__lt=today), output_field=BooleanField()))
+    )
+    if near_only:
+        qs = qs.filter(deadline__lte=near_horizon(today))
+    return qs.order_by("deadline", "id")
+
+
+def near_horizon(today: dt.date) -> dt.date:
+    return add_working_days(today, NEAR_DEADLINE_WORKING_DAYS)

@@ -1,0 +1,1 @@
+"""Case pages, split by audience: the applicant, the window, supervision."""

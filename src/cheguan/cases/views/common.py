@@ -1,0 +1,194 @@
+"""What the case pages share: the error handling, the plain words for a case's status, the
+facts of a case as every audience sees them, and the printable notices (PDF)."""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from cheguan.accounts.actor import Actor, actor_for
+from cheguan.accounts.models import Role
+from cheguan.accounts.permissions import has_capability
+from cheguan.cases import pdf, queries, services
+from cheguan.cases.models import (
+    Case,
+    CaseStatus,
+    NoticeProblem,
+    Rating,
+    RongqueCommitment,
+)
+from cheguan.cases.queries import applicant_label
+from cheguan.core.errors import NOT_FOUND, DomainError
+
+S = CaseStatus
+
+# What the status means for the applicant, in plain words (elder mode reads these).
+PLAIN_STATUS = {
+    S.DRAFT: _("You have started this application. Add the documents below, then submit it."),
+    S.SUBMITTED: _(
+        "Submitted. The office checks your documents. It will accept the case, or tell you "
+        "at once everything that is missing."
+    ),
+    S.ACCEPTED: _("Accepted. The office is working on it."),
+    S.COMPLETED: _("Completed. Thank you. Please tell us how we did."),
+    S.REJECTED: _("Not accepted. The reasons are written below."),
+    S.WITHDRAWN: _("You withdrew this application."),
+    S.TERMINATED: _("Ended by the office. The reason is written below."),
+}
+PLAIN_AWAITING_RONGQUE = _(
+    "Accepted with documents to follow (容缺受理). Bring or upload the missing documents "
+    "by the deadline below, or the case will be ended."
+)
+PLAIN_AWAITING_NOTICE = _(
+    "The office needs more from you. Everything needed is listed below, in one notice. "
+    "Supply all of it, then submit again."
+)
+
+
+def plain_status(case: Case) -> str:
+    if case.status == S.AWAITING_DOCUMENTS:
+        return PLAIN_AWAITING_RONGQUE if case.rongque else PLAIN_AWAITING_NOTICE
+    return PLAIN_STATUS[case.status]
+
+
+def pages(view):
+    """Log in first; a :class:`DomainError` that escapes becomes the error page."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except DomainError as e:
+            return render(request, "web/error.html", {"error": e}, status=e.status)
+
+    return login_required(wrapped)
+
+
+def public(view):
+    """A page without login (the window's rating screen): domain errors as the error page."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except DomainError as e:
+            return render(request, "web/error.html", {"error": e}, status=e.status)
+
+    return wrapped
+
+
+def field_errors(error: DomainError) -> dict[str, str]:
+    """A service's refusal as the form shows it: beside its field, or at the top."""
+    if error.status in {401, 403, 404}:
+        raise error
+    return {error.field or "form": error.message}
+
+
+def english(request) -> bool:
+    return (getattr(request, "LANGUAGE_CODE", "") or "").startswith("en")
+
+
+def case_facts(request, case: Case) -> dict:
+    """The case as any audience sees it: documents per requirement, what is missing, the
+    notices, the 容缺 commitment, the messages, the written reasons and the rating."""
+    lang = "en" if english(request) else "zh-hans"
+    requirements = list(case.service.requirements.all())
+    names = {r.code: r.name_in(lang) for r in requirements}
+    current = {
+        d.requirement_id: d
+        for d in services.current_documents(case).select_related("requirement", "added_by")
+    }
+    rows = [
+        {
+            "requirement": r,
+            "name": r.name_in(lang),
+            "document": current.get(r.pk),
+            "missing": r.pk not in current,
+        }
+        for r in requirements
+    ]
+    notices = [
+        {
+            "notice": n,
+            "items": [
+                {
+                    "name": names.get(i["requirement"], i["requirement"]),
+                    "problem": NoticeProblem(i["problem"]).label
+                    if i["problem"] in NoticeProblem.values
+                    else i["problem"],
+                    "reason": i.get("reason", ""),
+                }
+                for i in n.items
+            ],
+        }
+        for n in case.notices.all()
+    ]
+    commitment = RongqueCommitment.objects.filter(case=case).first()
+    return {
+        "case": case,
+        "service_name": case.service.name_in(lang),
+        "applicant": applicant_label(case),
+        "status_words": plain_status(case),
+        "rows": rows,
+        "missing": [row for row in rows if row["missing"]],
+        "notices": notices,
+        "commitment": commitment,
+        "commitment_missing": [names.get(c, c) for c in commitment.missing] if commitment else [],
+        "messages_list": [
+            {"at": m.at, "text": m.text_en if lang == "en" else m.text_zh}
+            for m in case.messages.all()[:50]
+        ],
+        "closing_reason": case.closing_reason_en if lang == "en" else case.closing_reason,
+        "rating": Rating.objects.filter(case=case).first(),
+    }
+
+
+def may_process(actor: Actor, case: Case) -> bool:
+    user = actor.user
+    return has_capability(user, "cases.process") and user.office_id == case.office_id
+
+
+@pages
+def index(request):
+    """The cases home: each audience's own starting page."""
+    actor = actor_for(request)
+    user = request.user
+    if actor.citizen is not None or user.is_partner:
+        return redirect("cases:my")
+    if has_capability(user, "cases.process"):
+        return redirect("cases:console")
+    if user.role == Role.SUPERVISOR:
+        return redirect("cases:follow_ups")
+    raise NOT_FOUND()
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@pages
+def commitment_pdf(request, number: str):
+    """The 容缺受理通知书 / 承诺书: the applicant's copy and the file copy."""
+    case = queries.get_case(actor_for(request), number)
+    commitment = RongqueCommitment.objects.filter(case=case).first()
+    if commitment is None:
+        raise NOT_FOUND()
+    content = pdf.commitment_notice(case, commitment, english=english(request))
+    return _pdf_response(content, f"rongque-{case.number}.pdf")
+
+
+@pages
+def rejection_pdf(request, number: str):
+    """The written notice of rejection (不予办理) or termination (终止), with the reasons."""
+    case = queries.get_case(actor_for(request), number)
+    if case.status not in {S.REJECTED, S.TERMINATED}:
+        raise NOT_FOUND()
+    content = pdf.closing_notice(case, english=english(request))
+    return _pdf_response(content, f"{case.status}-{case.number}.pdf")
