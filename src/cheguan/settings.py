@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "cheguan.audit",
     "cheguan.workdays",
     "cheguan.cases",
+    "cheguan.inspection",
     "cheguan.web",
     "cheguan.demo",
 ]

@@ -1,0 +1,157 @@
+"""Inspection pages: the citizen's (also used by a clerk in an assisted session), the
+clerk's help desk, the mark with its QR code and PDF, and the public verify page.
+One step per page, so they work in elder mode on a small phone."""
+
+from __future__ import annotations
+
+import segno
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cheguan.accounts import services as accounts_services
+from cheguan.accounts.actor import actor_for
+from cheguan.accounts.models import ConsentMethod
+from cheguan.accounts.permissions import has_capability, require
+from cheguan.cases.views.common import english, pages, public
+from cheguan.core import clock
+from cheguan.core.errors import NOT_FOUND, DomainError, ValidationErrors
+from cheguan.inspection import queries, services, signing
+from cheguan.inspection.models import InspectionReminder
+from cheguan.inspection.pdf import mark_pdf
+from cheguan.registry.models import Vehicle
+from cheguan.registry.queries import find_person_by_document
+
+
+def _cards(vehicles) -> list[dict]:
+    today = clock.today()
+    return [{"vehicle": v, "result": queries.eligibility_of(v, on=today)} for v in vehicles]
+
+
+@pages
+def home(request):
+    """The citizen's vehicles, each with its eligibility in plain words."""
+    actor = actor_for(request)
+    if actor.citizen is None:
+        if has_capability(request.user, "accounts.assist_citizens"):
+            return redirect("inspection:desk")
+        raise NOT_FOUND()
+    vehicles = Vehicle.objects.active().filter(owner_person=actor.citizen).order_by("pk")
+    reminders = InspectionReminder.objects.filter(vehicle__owner_person=actor.citizen)[:3]
+    return render(
+        request,
+        "inspection/home.html",
+        {"cards": _cards(vehicles), "reminders": reminders, "english": english(request)},
+    )
+
+
+def _vehicle_page(request, vehicle, error: DomainError | None = None, status: int = 200):
+    result = queries.eligibility_of(vehicle, on=clock.today())
+    mark = queries.marks_of(vehicle).filter(revoked_at__isnull=True).first()
+    context = {"vehicle": vehicle, "result": result, "mark": mark, "error": error}
+    return render(request, "inspection/vehicle.html", context, status=status)
+
+
+@pages
+def vehicle(request, vehicle_id: int):
+    return _vehicle_page(request, queries.vehicle_for(actor_for(request), vehicle_id=vehicle_id))
+
+
+@pages
+@require_POST
+def apply(request, vehicle_id: int):
+    actor = actor_for(request)
+    target = queries.vehicle_for(actor, vehicle_id=vehicle_id)
+    try:
+        result = services.apply_for_mark(actor=actor, vehicle=target)
+    except DomainError as e:
+        if e.status in {401, 403, 404}:
+            raise
+        return _vehicle_page(request, target, error=e, status=e.status)
+    return redirect("inspection:mark", serial=result.mark.serial)
+
+
+@pages
+def mark(request, serial: str):
+    found = queries.mark_for(actor_for(request), serial)
+    url = signing.verify_url(found, request.build_absolute_uri("/"))
+    qr = segno.make(url, error="m").svg_inline(scale=5, title=_("QR code to verify this mark"))
+    return render(
+        request,
+        "inspection/mark.html",
+        {"mark": found, "qr": qr, "verify_url": url, "today": clock.today()},
+    )
+
+
+@pages
+def pdf(request, serial: str):
+    found = queries.mark_for(actor_for(request), serial)
+    content = mark_pdf(found, base_url=request.build_absolute_uri("/"), english=english(request))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="mark-{found.serial}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@pages
+def desk(request):
+    """The help desk: find a citizen by ID number or plate, see each vehicle's eligibility,
+    start an assisted session with consent, then apply on their pages."""
+    actor = actor_for(request)
+    clerk = require(request.user, "accounts.assist_citizens")
+    query = (request.GET.get("q") or request.POST.get("q") or "").strip()[:30]
+    person, errors = None, {}
+    if query:
+        plate_vehicle = (
+            Vehicle.objects.active()
+            .filter(office_id=clerk.office_id, plate_number=query.upper())
+            .first()
+        )
+        if plate_vehicle is not None and plate_vehicle.owner_person_id:
+            person = plate_vehicle.owner_person
+        else:
+            person = find_person_by_document(office=actor.office, id_number=query)
+        if person is None:
+            errors["q"] = _(
+                "No citizen or plate found. Enter an 18-character ID number or a plate such "
+                "as 浙B12345."
+            )
+    if request.method == "POST" and person is not None:
+        try:
+            accounts_services.open_assisted_session(
+                actor=actor,
+                id_number=person.id_number,
+                consent_method=request.POST.get("consent_method", ""),
+            )
+        except ValidationErrors as many:
+            errors.update({e.field or "form": e.message for e in many.errors})
+        except DomainError as e:
+            errors[e.field or "form"] = e.message
+        else:
+            return redirect("inspection:home")
+    vehicles = Vehicle.objects.active().filter(owner_person=person).order_by("pk") if person else []
+    return render(
+        request,
+        "inspection/desk.html",
+        {
+            "q": query,
+            "person": person,
+            "cards": _cards(vehicles),
+            "errors": errors,
+            "consent_methods": ConsentMethod.choices,
+        },
+        status=400 if errors and request.method == "POST" else 200,
+    )
+
+
+@public
+def verify(request):
+    """Public, no login: valid / expired / revoked / forged; the masked plate and validity."""
+    verdict = signing.check(
+        serial=request.GET.get("s", ""),
+        valid_until=request.GET.get("v", ""),
+        plate=request.GET.get("p", ""),
+        sig=request.GET.get("sig", ""),
+    )
+    return render(request, "inspection/verify.html", {"verdict": verdict})
