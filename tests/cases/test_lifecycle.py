@@ -188,3 +188,12 @@ def test_someone_elses_case_is_not_yours_to_submit(world, make):
     with pytest.raises(DomainError) as e:
         services.submit_case(actor=Actor(user=other), case=case)
     assert e.value.code == "cases.not_applicant"
+
+
+def test_a_closed_case_takes_no_more_visits(world):
+    case = world.completed()
+    with pytest.raises(DomainError) as e:
+        services.record_visit(actor=world.clerk_actor, case=case)
+    assert e.value.code == "cases.illegal_transition"
+    case.refresh_from_db()
+    assert case.visit_count == 0

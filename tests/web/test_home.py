@@ -71,14 +71,14 @@ def test_a_clerk_in_an_assisted_session_sees_the_citizen_masked(client, make, cl
     assert 'action="/accounts/assisted/end/"' in html
 
 
-def test_a_supervisor_sees_the_trail_link_the_latest_events_and_honest_figures(client, make):
+def test_a_supervisor_sees_the_trail_the_latest_events_and_the_figures_links(client, make):
     supervisor = make.user(Role.SUPERVISOR)
     with transaction.atomic():
         audit.record(actor=Actor(user=make.user(Role.CLERK)), action="registry.person_revealed")
     html = page(client, supervisor)
     assert 'href="/audit/"' in html
     assert "registry.person_revealed" in html
-    assert "arrive with the cases capability" in html
+    assert 'href="/cases/figures/"' in html and 'href="/cases/follow-ups/"' in html
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,9 @@ from cheguan.core.errors import DomainError, ValidationErrors
 # the services live in other apps, which accounts does not import.
 CITIZEN_SERVICES = [
     (gettext_lazy("The citizen's vehicles"), "/registry/my/vehicles/"),
+    (gettext_lazy("Inspection mark"), "/inspection/"),
+    (gettext_lazy("Apply for a service"), "/cases/apply/"),
+    (gettext_lazy("The citizen's cases"), "/cases/my/"),
 ]
 
 

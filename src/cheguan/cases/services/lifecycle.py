@@ -26,6 +26,7 @@ from cheguan.cases.models import (
     VisitKind,
 )
 from cheguan.cases.services.common import (
+    STATUS_WORDS,
     require_applicant,
     require_clerk_of,
     transition,
@@ -343,9 +344,14 @@ def withdraw_case(*, actor: Actor, case: Case) -> Case:
 def record_visit(
     *, actor: Actor, case: Case, kind: str = VisitKind.WINDOW, ticket_number: str = ""
 ) -> Visit:
-    """Every in-person visit is recorded; the one-visit figure counts them."""
+    """Every in-person visit is recorded; the one-visit figure counts them. A closed case
+    takes no more visits (its figure is settled)."""
     case = _lock(case)
     require_clerk_of(actor, case)
+    if case.is_closed:
+        raise errors.ILLEGAL_TRANSITION(
+            current=STATUS_WORDS[case.status], action=Bi("记录到访", "given a visit")
+        )
     if kind not in VisitKind.values:
         kind = VisitKind.WINDOW
     visit = Visit.objects.create(
