@@ -308,6 +308,14 @@ class Accident(models.Model):
 
     class Meta:
         ordering = ["-occurred_on"]
+        indexes = [
+            models.Index(
+                fields=["vehicle"], condition=Q(settled=False), name="accident_unsettled_idx"
+            ),
+            models.Index(
+                fields=["vehicle"], condition=Q(with_casualties=True), name="accident_casualty_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.occurred_on} {'casualties' if self.with_casualties else ''}"
@@ -395,6 +403,13 @@ class Encumbrance(models.Model):
 
     class Meta:
         ordering = ["-started_on"]
+        indexes = [
+            models.Index(
+                fields=["vehicle", "kind"],
+                condition=Q(released_on__isnull=True),
+                name="encumbrance_open_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.started_on}"
