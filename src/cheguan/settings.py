@@ -210,7 +210,9 @@ NINJA_PAGINATION_PER_PAGE = 50
 
 # Lockout is per user name, not per IP: the hall's kiosks and a service point's desk share
 # one address, and locking the address would lock out every citizen behind it.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# models.W040: the figures' covering index (cases.Case) is PostgreSQL's INCLUDE; SQLite
+# builds it without the extra columns, which is all the embedded database needs.
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "models.W040"]
 
 # --- cases ----------------------------------------------------------------------------
 CHEGUAN_MAX_UPLOAD_MB = 10
