@@ -77,7 +77,9 @@ def list_events(
     actor: Annotated[str, Query(max_length=150, description="the acting user's name")] = "",
     subject_type: Annotated[str, Query(max_length=60, description="registry.vehicle")] = "",
     subject_id: Annotated[str, Query(max_length=64)] = "",
-    organisation: Annotated[int | None, Query(ge=1, le=DB_INT_MAX, description="organisation id")] = None,
+    organisation: Annotated[
+        int | None, Query(ge=1, le=DB_INT_MAX, description="organisation id")
+    ] = None,
     cursor: Annotated[str, Query(max_length=60, description="next_cursor of the last page")] = "",
     limit: Annotated[int, Query(ge=1, le=200)] = queries.PAGE_SIZE,
 ):
