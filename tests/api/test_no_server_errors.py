@@ -17,7 +17,7 @@ import pytest
 from django.test import Client
 
 from cheguan.accounts.models import Role
-from cheguan.core.management.commands.openapi import render_schema
+from cheguan.web.management.commands.openapi import render_schema
 
 SCHEMA = json.loads(render_schema())
 METHODS = ("get", "post", "put", "patch", "delete")

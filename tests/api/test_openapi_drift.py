@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from cheguan.core.management.commands.openapi import render_schema
+from cheguan.web.management.commands.openapi import render_schema
 
 COMMITTED = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
 

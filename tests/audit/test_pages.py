@@ -121,7 +121,7 @@ def test_supervisor_filters_by_organisation_and_subject_id(client, make, trail):
 
 def test_a_bad_date_is_shown_beside_its_field_with_the_expected_format(client, make, trail):
     login(client, make, Role.SUPERVISOR)
-    r = client.get(URL, {"date_from": "3/2/2026"})
+    r = client.get(URL, {"date_from": "3/2/2026"}, HTTP_ACCEPT_LANGUAGE="en")
     assert r.status_code == 400
     assert r.context["form"].errors == {
         "date_from": ["Enter a date as YYYY-MM-DD, for example 2026-03-01."]

@@ -61,12 +61,12 @@ class User(AbstractUser):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=~Q(role__in=[r.value for r in PARTNER_ROLES])
+                condition=~Q(role__in=sorted(r.value for r in PARTNER_ROLES))
                 | Q(organisation__isnull=False),
                 name="user_partner_has_organisation",
             ),
             models.CheckConstraint(
-                condition=Q(role__in=[r.value for r in PARTNER_ROLES])
+                condition=Q(role__in=sorted(r.value for r in PARTNER_ROLES))
                 | Q(organisation__isnull=True),
                 name="user_only_partners_have_organisation",
             ),

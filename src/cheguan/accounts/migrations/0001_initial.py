@@ -81,11 +81,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role__in', ['service_point_agent', 'dealer_agent', 'scrapyard_agent', 'driving_school_agent']), _negated=True), ('organisation__isnull', False), _connector='OR'), name='user_partner_has_organisation'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role__in', ['dealer_agent', 'driving_school_agent', 'scrapyard_agent', 'service_point_agent']), _negated=True), ('organisation__isnull', False), _connector='OR'), name='user_partner_has_organisation'),
         ),
         migrations.AddConstraint(
             model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['service_point_agent', 'dealer_agent', 'scrapyard_agent', 'driving_school_agent']), ('organisation__isnull', True), _connector='OR'), name='user_only_partners_have_organisation'),
+            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['dealer_agent', 'driving_school_agent', 'scrapyard_agent', 'service_point_agent']), ('organisation__isnull', True), _connector='OR'), name='user_only_partners_have_organisation'),
         ),
         migrations.AddConstraint(
             model_name='assistedsession',

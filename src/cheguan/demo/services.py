@@ -1,0 +1,231 @@
+"""Load the demo city into the database: one transaction, bulk inserts, one audit event.
+
+The rows come from ``demo.vehicles.build_city`` (deterministic); every identifier is
+checked with the registry's own validators before anything is written, so the demo can
+never hold a record that the registry itself would refuse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from cheguan.accounts.actor import Actor
+from cheguan.accounts.models import User
+from cheguan.audit.models import AuditEvent
+from cheguan.audit.services import record
+from cheguan.cases.catalogue import seed_catalogue
+from cheguan.core import clock
+from cheguan.core.errors import ErrorCode
+from cheguan.demo import data
+from cheguan.demo.build import City
+from cheguan.demo.vehicles import build_city
+from cheguan.registry.models import (
+    Accident,
+    AuthorisationStatus,
+    Encumbrance,
+    InsurancePolicy,
+    ModificationPenalty,
+    Office,
+    Organisation,
+    Person,
+    Vehicle,
+    VehicleTax,
+    Violation,
+)
+from cheguan.registry.services import validate_plate_number_basic
+from cheguan.registry.validators import parse_resident_id, parse_uscc, validate_phone, validate_vin
+
+SEEDED_ACTION = "demo.seeded"
+VEHICLE_FIELDS = (
+    "vin",
+    "engine_number",
+    "make",
+    "model",
+    "vehicle_type",
+    "seats",
+    "use_nature",
+    "energy_type",
+    "manufacture_date",
+    "first_registration_date",
+    "plate_kind",
+    "plate_number",
+    "status",
+    "inspection_valid_until",
+)
+
+OFFICE_TAKEN = ErrorCode(
+    "demo.office_taken",
+    "已有代码为 {code} 或号牌前缀为 {prefix} 的车管所，且不是演示数据；演示城市只能装入不含该车管所的数据库。",
+    "An office with code {code} or plate prefix {prefix} already exists and is not the demo; "
+    "the demo city loads only into a database without that office.",
+    409,
+)
+USERNAME_TAKEN = ErrorCode(
+    "demo.username_taken",
+    "用户名 {username} 已被使用；演示账号需要这些用户名空着。",
+    "The user name {username} is already taken; the demo accounts need these names free.",
+    409,
+)
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    created: bool
+    office: Office
+    counts: dict[str, int]
+
+
+def demo_office() -> Office | None:
+    """The demo office, if ``seed_demo`` made it (the ``demo.seeded`` event is the marker)."""
+    office = Office.objects.filter(code=data.OFFICE["code"]).first()
+    if office is None:
+        return None
+    seeded = AuditEvent.objects.filter(
+        action=SEEDED_ACTION, subject_type="registry.office", subject_id=str(office.pk)
+    ).exists()
+    return office if seeded else None
+
+
+def database_is_empty() -> bool:
+    return not Office.objects.exists() and not User.objects.exists()
+
+
+@transaction.atomic
+def seed_demo(*, actor: Actor) -> SeedResult:
+    """Create the demo city, or do nothing if it is already there."""
+    existing = demo_office()
+    if existing is not None:
+        return SeedResult(created=False, office=existing, counts=counts_for(existing))
+    if (
+        Office.objects.filter(code=data.OFFICE["code"]).exists()
+        or Office.objects.filter(plate_prefix=data.OFFICE["plate_prefix"]).exists()
+    ):
+        raise OFFICE_TAKEN(code=data.OFFICE["code"], prefix=data.OFFICE["plate_prefix"])
+    usernames = [a.username for a in (*data.ACCOUNTS, *data.EXTRA_ACCOUNTS)]
+    taken = User.objects.filter(username__in=usernames).values_list("username", flat=True)
+    if taken:
+        raise USERNAME_TAKEN(field="username", username=sorted(taken)[0])
+
+    now = clock.now()
+    city = build_city(clock.today(), now)
+    check_identifiers(city)
+    office = Office.objects.create(**data.OFFICE)
+    people = Person.objects.bulk_create(
+        Person(office=office, created_at=now, **vars(p)) for p in city.people
+    )
+    orgs = Organisation.objects.bulk_create(
+        Organisation(
+            office=office,
+            name=o.seed.name,
+            uscc=o.uscc,
+            kind=o.seed.kind,
+            authorisation_status=(
+                AuthorisationStatus.GRANTED if o.authorised_from else AuthorisationStatus.NONE
+            ),
+            authorised_from=o.authorised_from,
+            authorised_until=o.authorised_until,
+            authorised_services=list(o.seed.services),
+            address=o.seed.address,
+            latitude=o.seed.latitude,
+            longitude=o.seed.longitude,
+            phone=o.seed.phone,
+            created_at=now,
+        )
+        for o in city.organisations
+    )
+    _save_vehicles(city, office, people, orgs, now)
+    _save_users(city, office, people, orgs)
+    seed_catalogue(office)  # the service catalogue (cases): the office edits it afterwards
+    counts = counts_for(office)
+    record(
+        actor=actor,
+        action=SEEDED_ACTION,
+        subject=office,
+        office_id=office.pk,
+        data={"seed": data.SEED, **counts},
+    )
+    return SeedResult(created=True, office=office, counts=counts)
+
+
+def check_identifiers(city: City) -> None:
+    """Every ID number, phone, USCC, VIN and plate passes the registry's validators."""
+    for p in city.people:
+        parse_resident_id(p.id_number)
+        validate_phone(p.phone)
+    for o in city.organisations:
+        if not parse_uscc(o.uscc).checksum_ok:
+            raise AssertionError(f"demo USCC {o.uscc} fails its checksum")
+    for v in city.vehicles:
+        validate_vin(v.vin)
+        validate_plate_number_basic(v.plate_number)
+
+
+def _save_vehicles(city: City, office: Office, people, orgs, now) -> None:
+    insurer = next(o for o in orgs if o.kind == "insurer")
+    rows = []
+    for v in city.vehicles:
+        fields = {k: getattr(v, k) for k in VEHICLE_FIELDS}
+        rows.append(
+            Vehicle(
+                office=office,
+                created_at=now,
+                owner_person=people[v.owner_person] if v.owner_person is not None else None,
+                owner_organisation=(
+                    orgs[v.owner_organisation] if v.owner_organisation is not None else None
+                ),
+                **fields,
+            )
+        )
+    vehicles = Vehicle.objects.bulk_create(rows)
+    pairs = list(zip(city.vehicles, vehicles, strict=True))
+    Violation.objects.bulk_create(Violation(vehicle=m, **r) for v, m in pairs for r in v.violations)
+    Accident.objects.bulk_create(Accident(vehicle=m, **r) for v, m in pairs for r in v.accidents)
+    InsurancePolicy.objects.bulk_create(
+        InsurancePolicy(vehicle=m, insurer=insurer, **r) for v, m in pairs for r in v.policies
+    )
+    VehicleTax.objects.bulk_create(VehicleTax(vehicle=m, **r) for v, m in pairs for r in v.taxes)
+    ModificationPenalty.objects.bulk_create(
+        ModificationPenalty(vehicle=m, **r) for v, m in pairs for r in v.penalties
+    )
+    Encumbrance.objects.bulk_create(
+        Encumbrance(vehicle=m, **r) for v, m in pairs for r in v.encumbrances
+    )
+
+
+def _save_users(city: City, office: Office, people, orgs) -> None:
+    password = make_password(data.DEMO_PASSWORD)  # hashed once: Argon2 is slow on purpose
+    users = []
+    for account in (*data.ACCOUNTS, *data.EXTRA_ACCOUNTS):
+        user = User(
+            username=account.username,
+            role=account.role,
+            password=password,
+            display_name=account.display_name,
+            is_staff=account.role == "admin",
+            is_superuser=account.role == "admin",
+        )
+        if account.role == "citizen":
+            user.person = people[city.citizen_index]
+            user.display_name = user.person.masked_name
+        else:
+            user.office = office
+        if account.organisation_kind:
+            kind = [o for o in orgs if o.kind == account.organisation_kind]
+            user.organisation = kind[account.organisation_index]
+        users.append(user)
+    User.objects.bulk_create(users)
+
+
+def counts_for(office: Office) -> dict[str, int]:
+    vehicles = Vehicle.objects.filter(office=office)
+    return {
+        "people": Person.objects.filter(office=office).count(),
+        "organisations": Organisation.objects.filter(office=office).count(),
+        "vehicles": vehicles.count(),
+        "violations": Violation.objects.filter(vehicle__in=vehicles).count(),
+        "users": User.objects.filter(username__in=[a.username for a in data.ACCOUNTS]).count()
+        + User.objects.filter(username__in=[a.username for a in data.EXTRA_ACCOUNTS]).count(),
+    }
