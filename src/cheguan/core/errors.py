@@ -24,6 +24,17 @@ class Bi(NamedTuple):
     zh: str
     en: str
 
+    @classmethod
+    def of(cls, text) -> Bi:
+        """Both renderings of a (lazy) translated text, whatever language is active."""
+        from django.utils import translation
+
+        with translation.override("zh-hans"):
+            zh = str(text)
+        with translation.override("en"):
+            en = str(text)
+        return cls(zh, en)
+
 
 @dataclass(frozen=True)
 class ErrorCode:

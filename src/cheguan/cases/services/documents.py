@@ -121,7 +121,7 @@ def add_document(
         require_clerk_of(actor, case)
     if case.status not in UPLOAD_STATUSES:
         raise errors.ILLEGAL_TRANSITION(
-            current=Bi(case.get_status_display(), case.status),
+            current=Bi.of(CaseStatus(case.status).label),
             action=Bi("上传材料", "given documents"),
         )
     requirement = case.service.requirements.filter(code=requirement_code).first()

@@ -48,7 +48,7 @@ def settle_immediately(*, actor: Actor, case: Case) -> Case:
         raise NOT_FOUND()
     if not case.service.immediate:
         raise errors.ILLEGAL_TRANSITION(
-            current=Bi(case.get_status_display(), case.status),
+            current=Bi.of(CaseStatus(case.status).label),
             action=Bi("即办", "settled immediately"),
         )
     now = clock.now()

@@ -94,7 +94,7 @@ def open_case(
     if channel not in service.channels:
         raise errors.CHANNEL_NOT_OFFERED(
             field="channel",
-            channel=Bi(Channel(channel).label, channel),
+            channel=Bi.of(Channel(channel).label),
             allowed=", ".join(service.channels),
         )
     for _attempt in range(5):

@@ -160,9 +160,7 @@ def rate_case_on_screen(
 
 def _step(follow_up: FollowUp, to: str) -> None:
     if to not in FOLLOW_UP_TRANSITIONS[follow_up.status]:
-        raise errors.ILLEGAL_FOLLOW_UP_STEP(
-            current=Bi(follow_up.get_status_display(), follow_up.status)
-        )
+        raise errors.ILLEGAL_FOLLOW_UP_STEP(current=Bi.of(FollowUpStatus(follow_up.status).label))
     follow_up.status = to
 
 

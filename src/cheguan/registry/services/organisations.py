@@ -75,7 +75,7 @@ _STATUS_ZH: dict[str, str] = {
 
 
 def status_words(status: str) -> Bi:
-    return Bi(_STATUS_ZH.get(status, status), str(AuthorisationStatus(status).label))
+    return Bi(_STATUS_ZH.get(status, status), Bi.of(AuthorisationStatus(status).label).en)
 
 
 @dataclass(frozen=True)
@@ -196,7 +196,8 @@ def change_authorisation(
             target=status_words(to_status),
             allowed=Bi(
                 "、".join(_STATUS_ZH[s] for s in ordered) or "无（不可再变更）",
-                ", ".join(str(AuthorisationStatus(s).label) for s in ordered) or "nothing (final)",
+                ", ".join(Bi.of(AuthorisationStatus(s).label).en for s in ordered)
+                or "nothing (final)",
             ),
         )
     names = clean_services(services)
