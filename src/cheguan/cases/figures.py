@@ -46,7 +46,6 @@ DEFINITIONS = {
     ),
 }
 
-GROUPS = {"service": "service__code", "channel": "channel", None: None}
 GROUP_COLUMNS = {"service": "service_id", "channel": "channel", None: None}
 
 

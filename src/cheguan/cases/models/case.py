@@ -116,6 +116,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 CLOSED_STATUSES = frozenset({S.COMPLETED, S.REJECTED, S.WITHDRAWN, S.TERMINATED})
 RATEABLE_STATUSES = frozenset({S.COMPLETED, S.REJECTED})
+# A scoped case (one inspection mark per vehicle and period…) counts as taken in these
+# statuses; after a rejection, withdrawal or termination the applicant may apply again.
+SCOPE_HOLDING_STATUSES = ["draft", "submitted", "accepted", "awaiting_documents", "completed"]
 
 
 class Case(models.Model):
@@ -179,10 +182,7 @@ class Case(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["idempotency_scope"],
-                condition=~Q(idempotency_scope="")
-                & Q(
-                    status__in=["draft", "submitted", "accepted", "awaiting_documents", "completed"]
-                ),
+                condition=~Q(idempotency_scope="") & Q(status__in=SCOPE_HOLDING_STATUSES),
                 name="case_one_live_case_per_scope",
             ),
         ]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
-
 from cheguan.accounts.actor import Actor
 from cheguan.accounts.models import Role
 from cheguan.accounts.permissions import has_capability, require
@@ -22,23 +20,17 @@ ACTION_WORDS = {
     CaseStatus.WITHDRAWN: Bi("撤回", "withdrawn"),
     CaseStatus.TERMINATED: Bi("终止", "terminated"),
 }
-STATUS_WORDS = {
-    CaseStatus.DRAFT: Bi("草稿", "draft"),
-    CaseStatus.SUBMITTED: Bi("已提交", "submitted"),
-    CaseStatus.ACCEPTED: Bi("已受理", "accepted"),
-    CaseStatus.AWAITING_DOCUMENTS: Bi("待补材料", "awaiting documents"),
-    CaseStatus.COMPLETED: Bi("已办结", "completed"),
-    CaseStatus.REJECTED: Bi("不予办理", "rejected"),
-    CaseStatus.WITHDRAWN: Bi("已撤回", "withdrawn"),
-    CaseStatus.TERMINATED: Bi("已终止", "terminated"),
-}
-_ = _  # translations of statuses live on CaseStatus
+
+
+def status_words(status: str) -> Bi:
+    """The case status in both languages (the labels of ``CaseStatus``)."""
+    return Bi.of(CaseStatus(status).label)
 
 
 def transition(case: Case, to: str, *, actor: Actor, note: str = "") -> None:
     """Move ``case`` to ``to`` if the table allows it; record the history row."""
     if to not in TRANSITIONS[case.status]:
-        raise ILLEGAL_TRANSITION(current=STATUS_WORDS[case.status], action=ACTION_WORDS[to])
+        raise ILLEGAL_TRANSITION(current=status_words(case.status), action=ACTION_WORDS[to])
     CaseTransition.objects.create(
         case=case,
         from_status=case.status,

@@ -20,7 +20,7 @@ from cheguan.cases.models import (
     DocumentRequirement,
     DocumentStatus,
 )
-from cheguan.cases.services.common import is_applicant, require_clerk_of, transition  # noqa: F401
+from cheguan.cases.services.common import is_applicant, require_clerk_of, status_words
 from cheguan.core import clock
 from cheguan.core.errors import Bi
 from cheguan.registry.models import InsurancePolicy, TaxStatus, VehicleTax
@@ -121,7 +121,7 @@ def add_document(
         require_clerk_of(actor, case)
     if case.status not in UPLOAD_STATUSES:
         raise errors.ILLEGAL_TRANSITION(
-            current=Bi.of(CaseStatus(case.status).label),
+            current=status_words(case.status),
             action=Bi("上传材料", "given documents"),
         )
     requirement = case.service.requirements.filter(code=requirement_code).first()

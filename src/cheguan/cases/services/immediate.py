@@ -20,7 +20,7 @@ from cheguan.accounts.permissions import has_capability
 from cheguan.audit.services import record
 from cheguan.cases import errors
 from cheguan.cases.models import Case, CaseStatus
-from cheguan.cases.services.common import is_applicant, transition
+from cheguan.cases.services.common import is_applicant, status_words, transition
 from cheguan.cases.services.documents import missing_requirements, names_of, verify_by_data
 from cheguan.core import clock
 from cheguan.core.errors import NOT_FOUND, Bi
@@ -48,7 +48,7 @@ def settle_immediately(*, actor: Actor, case: Case) -> Case:
         raise NOT_FOUND()
     if not case.service.immediate:
         raise errors.ILLEGAL_TRANSITION(
-            current=Bi.of(CaseStatus(case.status).label),
+            current=status_words(case.status),
             action=Bi("即办", "settled immediately"),
         )
     now = clock.now()

@@ -14,6 +14,7 @@ from cheguan.accounts.permissions import require
 from cheguan.audit.services import record
 from cheguan.cases import errors
 from cheguan.cases.models import (
+    SCOPE_HOLDING_STATUSES,
     Case,
     CaseNotice,
     CaseStatus,
@@ -26,9 +27,9 @@ from cheguan.cases.models import (
     VisitKind,
 )
 from cheguan.cases.services.common import (
-    STATUS_WORDS,
     require_applicant,
     require_clerk_of,
+    status_words,
     transition,
 )
 from cheguan.cases.services.documents import missing_requirements, names_of, verify_by_data
@@ -54,7 +55,13 @@ def _channel_for(actor: Actor) -> str:
     return Channel.WINDOW
 
 
-def _new_number(office_code: str) -> str:
+def _case_holding(scope: str) -> Case | None:
+    if not scope:
+        return None
+    return Case.objects.filter(idempotency_scope=scope, status__in=SCOPE_HOLDING_STATUSES).first()
+
+
+def _new_number() -> str:
     return f"{clock.today():%Y%m%d}{secrets.randbelow(10**8):08d}"
 
 
@@ -73,13 +80,9 @@ def open_case(
 
     With an ``idempotency_scope`` (e.g. ``"inspection:<vehicle>:<period>"``) a second call
     returns the live case already open for that scope instead of a duplicate."""
-    if idempotency_scope:
-        existing = Case.objects.filter(
-            idempotency_scope=idempotency_scope,
-            status__in=[S.DRAFT, S.SUBMITTED, S.ACCEPTED, S.AWAITING_DOCUMENTS, S.COMPLETED],
-        ).first()
-        if existing is not None:
-            return existing
+    existing = _case_holding(idempotency_scope)
+    if existing is not None:
+        return existing
     channel = _channel_for(actor)
     if channel == Channel.WINDOW:  # office staff who do not process cases, other partners
         require(actor.user, "cases.process")
@@ -102,7 +105,7 @@ def open_case(
             with transaction.atomic():
                 case = Case.objects.create(
                     office=office,
-                    number=_new_number(office.code),
+                    number=_new_number(),
                     service=service,
                     applicant_person=applicant_person,
                     applicant_organisation=applicant_organisation,
@@ -115,14 +118,9 @@ def open_case(
                 )
             break
         except IntegrityError:
-            if idempotency_scope:
-                existing = (
-                    Case.objects.filter(idempotency_scope=idempotency_scope)
-                    .exclude(status__in=[S.REJECTED, S.WITHDRAWN, S.TERMINATED])
-                    .first()
-                )
-                if existing is not None:
-                    return existing
+            existing = _case_holding(idempotency_scope)
+            if existing is not None:  # a concurrent call opened it first
+                return existing
             continue  # a number collision: draw another
     else:  # pragma: no cover - 10^8 numbers a day
         raise RuntimeError("could not allocate a case number")
@@ -350,7 +348,7 @@ def record_visit(
     require_clerk_of(actor, case)
     if case.is_closed:
         raise errors.ILLEGAL_TRANSITION(
-            current=STATUS_WORDS[case.status], action=Bi("记录到访", "given a visit")
+            current=status_words(case.status), action=Bi("记录到访", "given a visit")
         )
     if kind not in VisitKind.values:
         kind = VisitKind.WINDOW
