@@ -5,7 +5,8 @@ from dataclasses import replace
 
 import pytest
 
-from cheguan.inspection.rules import VehicleFacts, add_months, evaluate, regime_on
+from cheguan.inspection.cycles import add_months, regime_on
+from cheguan.inspection.rules import VehicleFacts, evaluate
 
 D = dt.date
 ON = D(2026, 6, 1)

@@ -21,8 +21,9 @@ from django.db.models.functions import Coalesce
 from cheguan.accounts.actor import Actor
 from cheguan.accounts.permissions import has_capability
 from cheguan.core.errors import NOT_FOUND
+from cheguan.inspection.cycles import add_months
 from cheguan.inspection.models import InspectionMark
-from cheguan.inspection.rules import Eligibility, VehicleFacts, add_months, evaluate
+from cheguan.inspection.rules import Eligibility, VehicleFacts, evaluate
 from cheguan.registry.models import (
     Accident,
     Encumbrance,

@@ -32,51 +32,24 @@ registration) on the due date. The application window opens 3 months before the 
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import get_language
 
+from cheguan.inspection.cycles import (
+    REGIMES,
+    add_months,
+    default_regime,
+    exempt_cycle,
+    statutory_months,
+    whole_years,
+)
 from cheguan.registry import codes
 
-REGIMES = ("2014", "2020", "2022")
-# Reported start dates (DOMAIN.md §1.2–1.4), for replaying a past date with regime_on().
-REGIME_STARTS = {
-    "2014": dt.date(2014, 9, 1),
-    "2020": dt.date(2020, 11, 20),
-    "2022": dt.date(2022, 10, 1),
-}
 WINDOW_MONTHS = 3
 ABNORMAL_STATUSES = ("stolen", "seized", "deregistered", "scrap_standard")
-
-
-def default_regime() -> str:
-    regime = getattr(settings, "CHEGUAN_INSPECTION_REGIME", "2022")
-    return regime if regime in REGIMES else "2022"
-
-
-def regime_on(day: dt.date) -> str:
-    """The regime in force on ``day`` (before 2014-09-01 the 2014 rules are the oldest here)."""
-    current = "2014"
-    for name, start in REGIME_STARTS.items():
-        if day >= start:
-            current = name
-    return current
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Calendar months forward (or back), clamped to the month's last day (Feb 29 → Feb 28)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last))
-
-
-def whole_years(start: dt.date, end: dt.date) -> int:
-    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
 
 
 @dataclass(frozen=True)
@@ -142,41 +115,6 @@ class Eligibility:
             for r in self.reasons
         ]
         return out
-
-
-# --- the cycles ---------------------------------------------------------------------------
-
-
-def _statutory_months(facts: VehicleFacts, age: int) -> int:
-    """实施条例 Art 16 (DOMAIN.md §1.1): the validity of one inspection, in months."""
-    vtype, operating = facts.vehicle_type, facts.use_nature != codes.USE_NATURE_NON_OPERATING
-    if vtype.startswith("M"):  # motorcycles
-        return 24 if age < 4 else 12
-    if vtype.startswith("K") and operating:
-        return 12 if age < 5 else 6
-    if codes.is_small_or_mini_passenger(vtype):
-        return 24 if age < 6 else (12 if age < 15 else 6)
-    if vtype.startswith(("H", "K")):  # trucks; large and medium passenger vehicles
-        return 12 if age < 10 else 6
-    return 12  # tractors and others
-
-
-def _exempt_cycle(regime: str, age: int) -> tuple[bool, int]:
-    """For a vehicle of the exempt class: (station test needed at this age, months valid)."""
-    if regime == "2014":
-        if age < 6:
-            return False, 24
-        return True, 12 if age < 15 else 6
-    if regime == "2020":
-        if age < 6:
-            return False, 24
-        if age < 10:
-            return True, 24
-        return True, 12 if age < 15 else 6
-    # 2022: station tests in year 6 and year 10 only, then every year
-    if age < 10:
-        return age == 6, 24
-    return True, 12
 
 
 # --- the checks ------------------------------------------------------------------------------
@@ -391,7 +329,7 @@ def evaluate(facts: VehicleFacts, *, on: dt.date, regime: str | None = None) -> 
     needs_station, new_until = bool(class_reasons), None
     if age is not None and due is not None:
         if exempt_class:
-            station_year, months = _exempt_cycle(regime, age)
+            station_year, months = exempt_cycle(regime, age)
             if station_year:
                 needs_station = True
                 reasons.append(
@@ -405,7 +343,7 @@ def evaluate(facts: VehicleFacts, *, on: dt.date, regime: str | None = None) -> 
                     )
                 )
         else:
-            months = _statutory_months(facts, age)
+            months = statutory_months(facts.vehicle_type, facts.use_nature, age)
         new_until = add_months(due, months)
     reasons += _record_reasons(facts, on) + _window_reasons(due, opens, on)
     return Eligibility(

@@ -19,9 +19,10 @@ from cheguan.cases.models import Case
 from cheguan.core import clock
 from cheguan.core.errors import NOT_AUTHENTICATED, NOT_FOUND, Bi
 from cheguan.inspection import errors
+from cheguan.inspection.cycles import add_months
 from cheguan.inspection.models import InspectionMark, InspectionReminder
 from cheguan.inspection.queries import eligibility_of, vehicle_for
-from cheguan.inspection.rules import WINDOW_MONTHS, add_months
+from cheguan.inspection.rules import WINDOW_MONTHS
 from cheguan.registry.models import InsurancePolicy, Vehicle
 
 SERVICE_CODE = "inspection_mark_exempt"

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cheguan.core import clock
 from cheguan.inspection import queries, services
-from cheguan.inspection.rules import REGIMES
+from cheguan.inspection.cycles import REGIMES
 
 COLUMNS = [
     "vehicle_id",
