@@ -15,6 +15,7 @@ from cheguan.accounts.permissions import require
 from cheguan.cases import queries, services
 from cheguan.cases.models import (
     RATEABLE_STATUSES,
+    TRANSITIONS,
     Case,
     CaseStatus,
     NoticeProblem,
@@ -80,7 +81,7 @@ def _console_context(request, case: Case, **extra) -> dict:
         "visit_kinds": VisitKind.choices,
         "may_accept": case.status == S.SUBMITTED,
         "may_notice": case.status == S.SUBMITTED,
-        "may_reject": case.status in {S.SUBMITTED, S.ACCEPTED, S.AWAITING_DOCUMENTS},
+        "may_reject": S.REJECTED in TRANSITIONS[case.status],
         "may_complete": case.status == S.ACCEPTED
         or (case.status == S.AWAITING_DOCUMENTS and case.rongque and not missing),
         "may_visit": not case.is_closed,
