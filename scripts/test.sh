@@ -15,11 +15,14 @@ declare -A SYSTEM_PACKAGES=(
     [fonts-noto-cjk]=/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
     [gettext]=/usr/bin/msgfmt
     [poppler-utils]=/usr/bin/pdftotext
+    # The CMaps pdftotext needs to read the PDFs' CID font (STSong-Light): a "recommends" of
+    # poppler-utils, so --no-install-recommends leaves it out.
+    [poppler-data]=/usr/share/poppler/cMap/Adobe-GB1
 )
 
 ensure_system_packages() {
     local missing=() package
-    for package in chromium fonts-noto-cjk gettext poppler-utils; do
+    for package in chromium fonts-noto-cjk gettext poppler-utils poppler-data; do
         [[ -e "${SYSTEM_PACKAGES[$package]}" ]] || missing+=("$package")
     done
     ((${#missing[@]} == 0)) && return 0
