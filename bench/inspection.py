@@ -147,9 +147,10 @@ def main() -> None:
             f"({len(ids)} sequential requests, one process)"
         )
 
-        ready = [v for v, r in queries.due_list(on=TODAY, within_days=90) if r.may_issue][
+        ready_ids = [v.pk for v, r in queries.due_list(on=TODAY, within_days=90) if r.may_issue][
             : args.requests
         ]
+        ready = list(Vehicle.objects.filter(pk__in=ready_ids))
         actor = Actor(user=clerk)
         start = time.perf_counter()
         for vehicle in ready:

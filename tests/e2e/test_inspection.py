@@ -92,3 +92,41 @@ def test_citizen_with_violations_sees_every_reason_in_elder_mode(ui):
     expect(reasons.nth(0)).to_contain_text("有2条交通违法未处理，请在网上或任一窗口处理")
     expect(reasons.nth(1)).to_have_attribute("data-code", "inspection.tax_not_paid")
     expect(page.locator("main form button[type=submit]")).to_have_count(0)
+
+
+def test_elder_uploads_missing_tax_proof_and_a_clerk_issues_the_mark(ui, tmp_path):
+    clock.set_now(dt.datetime(2026, 5, 11, 10, 0))
+    seed_catalogue(factories.office())
+    clerk = factories.user(Role.CLERK)
+    user = factories.user(Role.CITIZEN, elder_mode=True)
+    car = _insured_car(user.person)
+    VehicleTax.objects.filter(vehicle=car).delete()
+    proof = tmp_path / "tax.pdf"
+    proof.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    page = ui.page
+
+    ui.login(user, factories.PASSWORD)
+    ui.goto(f"/inspection/vehicle/{car.pk}/")
+    assert ui.is_elder()
+    expect(page.locator("main ol.reasons li")).to_have_attribute(
+        "data-code", "inspection.tax_not_paid"
+    )
+    ui.click_and_wait(page.locator("#proof-link"))
+    page.set_input_files("#file-vehicle_tax", str(proof))
+    ui.click_and_wait(page.locator("main form button[type=submit]"))
+    expect(page.locator("#pending")).to_contain_text("2026-05-12")
+    ui.click_and_wait(page.locator("header.site form[action='/accounts/logout/'] button"))
+
+    ui.login(clerk, factories.PASSWORD)
+    ui.goto("/inspection/desk/")
+    ui.click_and_wait(page.locator("main a[href='/inspection/checks/']"))
+    ui.click_and_wait(page.locator("main table a").first)
+    expect(page.locator("main")).to_contain_text("tax.pdf")
+    ui.click_and_wait(page.locator("#issue"))
+
+    mark = InspectionMark.objects.get(vehicle=car)
+    expect(page.locator("main")).to_contain_text(mark.serial)
+    issued = AuditEvent.objects.get(action="inspection.mark_issued")
+    assert (issued.actor_id, issued.data["proof_checked"]) == (clerk.pk, ["vehicle_tax"])
+    ui.click_and_wait(page.locator("#verify-link"))
+    expect(page.locator("main [data-status]")).to_have_attribute("data-status", "valid")

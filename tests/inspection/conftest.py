@@ -1,8 +1,10 @@
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cheguan.accounts.actor import Actor
+from cheguan.accounts.models import Role
 from cheguan.cases.catalogue import seed_catalogue
 from cheguan.core import clock as clock_module
 from cheguan.registry.models import InsurancePolicy, VehicleTax, Violation
@@ -54,6 +56,32 @@ class City:
 
     def assisted(self):
         return Actor(user=self.clerk, on_behalf_of=self.person)
+
+    def service_point_agent(self, *, status="granted", services=("inspection_mark",), **kw):
+        """An agent of a service point whose authorisation is as given (granted by default,
+        for the demo's service-point services)."""
+        agent = self.make.user(Role.SERVICE_POINT_AGENT)
+        org = agent.organisation
+        org.authorisation_status = status
+        org.authorised_services = list(services)
+        org.authorised_from = kw.get("authorised_from", dt.date(2026, 1, 1))
+        org.authorised_until = kw.get("authorised_until", dt.date(2028, 12, 31))
+        org.save()
+        return agent
+
+    def without_tax(self, vehicle=None):
+        VehicleTax.objects.filter(vehicle=vehicle or self.vehicle).delete()
+
+    def without_insurance(self, vehicle=None):
+        InsurancePolicy.objects.filter(vehicle=vehicle or self.vehicle).delete()
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def pdf(name="proof.pdf") -> SimpleUploadedFile:
+    """A small file the upload check accepts (a PDF by its first bytes)."""
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
 
 @pytest.fixture

@@ -49,7 +49,7 @@ def test_a_clerk_in_an_assisted_session_applies_for_the_citizen(city):
 def test_a_clerk_at_the_window_and_a_service_point_agent_apply(city, make):
     other = city.car(make.person(name="李四"))
     window = services.apply_for_mark(actor=city.clerk_actor, vehicle=city.vehicle)
-    agent = make.user("service_point_agent")
+    agent = city.service_point_agent()
 
     point = services.apply_for_mark(actor=Actor(user=agent), vehicle=other)
 

@@ -1,4 +1,5 @@
-"""Inspection marks over the API: eligibility, apply (即办), mark detail, public verify.
+"""Inspection marks over the API: eligibility, apply (即办), apply with uploaded proof, the
+clerk's proof checks (issue or reject), mark detail, public verify.
 
 Scoping: ``inspection.queries.vehicle_for`` (a vehicle outside the caller's scope is 404).
 Rules: ``inspection.rules`` through ``inspection.services``.
@@ -8,10 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Field, Query, Router, Schema, Status
+from django.http import FileResponse
+from ninja import Field, File, Form, Path, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from cheguan.accounts.actor import actor_for
+from cheguan.cases import services as case_services
 from cheguan.core import clock
+from cheguan.core.errors import NOT_FOUND
 from cheguan.core.schemas import ERRORS
 from cheguan.inspection import queries, services, signing
 
@@ -39,6 +44,10 @@ class EligibilityOut(Schema):
     age_years: int | None
     new_valid_until: dt.date | None
     reasons: list[ReasonOut]
+    proof_documents: list[str] = Field(
+        description="when every reason is a record the office lacks: the documents to upload "
+        "with POST /apply-with-proof (catalogue codes: insurance, vehicle_tax)"
+    )
 
 
 class MarkOut(Schema):
@@ -61,8 +70,30 @@ class ApplyIn(Schema):
 
 class ApplyOut(Schema):
     case_number: str
+    case_status: str
+    case_due_date: dt.date | None
     created: bool
-    mark: MarkOut
+    mark: MarkOut | None = Field(
+        description="the issued mark; null while a clerk checks the uploaded proof"
+    )
+
+
+class CheckOut(Schema):
+    """A mark application accepted on uploaded proof, waiting for a clerk's check."""
+
+    case_number: str
+    case_status: str
+    vehicle_id: int
+    plate: str
+    applicant: str  # masked
+    accepted_at: dt.datetime | None
+    due_date: dt.date | None
+    documents: list[str]
+
+
+class RejectIn(Schema):
+    reasons: str = Field(..., min_length=1, max_length=2000)
+    reasons_en: str = Field("", max_length=2000)
 
 
 class VerdictOut(Schema):
@@ -90,6 +121,30 @@ def _vehicle(request, vehicle_id: int | None, plate: str):
     return queries.vehicle_for(actor_for(request), vehicle_id=vehicle_id, plate=plate or "")
 
 
+def _application_out(request, result: services.Application) -> dict:
+    return {
+        "case_number": result.case.number,
+        "case_status": result.case.status,
+        "case_due_date": result.case.due_date,
+        "created": result.created,
+        "mark": _mark_out(request, result.mark) if result.mark is not None else None,
+    }
+
+
+def _check_out(case) -> dict:
+    person = case.applicant_person
+    return {
+        "case_number": case.number,
+        "case_status": case.status,
+        "vehicle_id": case.vehicle_id,
+        "plate": case.vehicle.plate_number or "",
+        "applicant": person.masked_name if person else case.applicant_organisation.name,
+        "accepted_at": case.accepted_at,
+        "due_date": case.due_date,
+        "documents": services.uploaded_proofs(case),
+    }
+
+
 @router.get("/eligibility", response={200: EligibilityOut, **ERRORS})
 def eligibility(
     request,
@@ -104,17 +159,88 @@ def eligibility(
 
 @router.post("/apply", response={201: ApplyOut, **ERRORS})
 def apply(request, payload: ApplyIn):
-    """Apply; an eligible vehicle gets its mark at once. The same period again: the same mark."""
+    """Apply; an eligible vehicle gets its mark at once. The same period again: the same mark
+    (or the application still waiting for its check). Only insurance or tax missing from the
+    records: 409 ``inspection.proof_needed`` — apply with the proof instead."""
     vehicle = _vehicle(request, payload.vehicle_id, payload.plate)
     result = services.apply_for_mark(actor=actor_for(request), vehicle=vehicle)
-    return Status(
-        201,
-        {
-            "case_number": result.case.number,
-            "created": result.created,
-            "mark": _mark_out(request, result.mark),
-        },
+    return Status(201, _application_out(request, result))
+
+
+PROOF = "PDF, JPEG or PNG, at most 10 MB"
+INSURANCE_FILE = File(None, description=f"交强险 certificate: {PROOF}")
+TAX_FILE = File(None, description=f"车船税 paid-or-exempt proof: {PROOF}")
+
+
+@router.post("/apply-with-proof", response={201: ApplyOut, **ERRORS})
+def apply_with_proof(
+    request,
+    vehicle_id: int | None = Form(None, ge=1, le=MAX_ID),
+    plate: str = Form("", max_length=10),
+    insurance: UploadedFile | None = INSURANCE_FILE,
+    vehicle_tax: UploadedFile | None = TAX_FILE,
+):
+    """Multipart. When the records lack the vehicle's 交强险 or 车船税 (eligibility's
+    ``proof_documents``), upload each: the case is accepted, due within 1 working day, and a
+    clerk checks the proof (``case_status`` accepted, ``mark`` null). A file the records do
+    not lack is not stored. If the records now show everything, the mark is issued at once."""
+    vehicle = _vehicle(request, vehicle_id, plate)
+    result = services.apply_with_proof(
+        actor=actor_for(request),
+        vehicle=vehicle,
+        documents={"insurance": insurance, "vehicle_tax": vehicle_tax},
     )
+    return Status(201, _application_out(request, result))
+
+
+NUMBER = Path(..., max_length=24, pattern=r"^[0-9]{8,24}$", description="the case number")
+
+
+@router.get("/checks", response={200: list[CheckOut], **ERRORS})
+def checks(request):
+    """Clerks: the office's applications accepted on uploaded proof, earliest deadline first."""
+    return [_check_out(c) for c in queries.proof_checks(actor_for(request))[:200]]
+
+
+FILE_TYPES: dict[str, dict] = {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}
+
+
+@router.get(
+    "/checks/{number}/documents/{code}",
+    response=ERRORS,
+    openapi_extra={"responses": {200: {"description": "the file", "content": FILE_TYPES}}},
+)
+def check_document(request, number: str = NUMBER, code: str = Path(..., max_length=40)):
+    """Clerks: the uploaded proof itself (PDF, JPEG or PNG)."""
+    case = queries.proof_check_for(actor_for(request), number)
+    document = case_services.current_documents(case).filter(requirement__code=code).first()
+    if document is None or not document.file:
+        raise NOT_FOUND(field="code")
+    response = FileResponse(document.file.open("rb"), content_type=document.content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@router.post("/checks/{number}/issue", response={201: ApplyOut, **ERRORS})
+def check_issue(request, number: str = NUMBER):
+    """Clerks: the proof is good — the other rules run again, the case completes and the
+    mark is issued."""
+    actor = actor_for(request)
+    result = services.issue_after_check(actor=actor, case=queries.proof_check_for(actor, number))
+    return Status(201, _application_out(request, result))
+
+
+@router.post("/checks/{number}/reject", response={200: CheckOut, **ERRORS})
+def check_reject(request, payload: RejectIn, number: str = NUMBER):
+    """Clerks: the proof is not good — rejected with written reasons."""
+    actor = actor_for(request)
+    case = services.reject_after_check(
+        actor=actor,
+        case=queries.proof_check_for(actor, number),
+        reasons=payload.reasons,
+        reasons_en=payload.reasons_en,
+    )
+    return _check_out(case)
 
 
 @router.get("/marks/{serial}", response={200: MarkOut, **ERRORS})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 
 from django.conf import settings
 
@@ -33,6 +34,7 @@ def regime_on(day: dt.date) -> str:
     return current
 
 
+@functools.lru_cache(maxsize=65536)  # the due-list asks for the same few hundred dates
 def add_months(day: dt.date, months: int) -> dt.date:
     """Calendar months forward (or back), clamped to the month's last day (Feb 29 → Feb 28)."""
     index = day.year * 12 + day.month - 1 + months

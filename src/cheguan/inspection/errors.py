@@ -31,3 +31,29 @@ INSURANCE_REQUIRED = ErrorCode(
     "A replacement mark needs compulsory insurance valid today: renew it first.",
     409,
 )
+PROOF_NEEDED = ErrorCode(
+    "inspection.proof_needed",
+    "记录中查不到：{reasons} 您可以上传{documents}申请，窗口核验后1个工作日内发放检验标志。",
+    "The records do not show it: {reasons} You can apply by uploading {documents}; the "
+    "office checks it and issues the mark within 1 working day.",
+    409,
+)
+PROOF_MISSING = ErrorCode(
+    "inspection.proof_missing",
+    "请上传{documents}（PDF、JPEG或PNG格式）。",
+    "Upload {documents} (a PDF, JPEG or PNG).",
+)
+NOT_AWAITING_CHECK = ErrorCode(
+    "inspection.not_awaiting_check",
+    "该申请不在等待核验材料的状态（当前：{status}），不能再发放或退回。",
+    "This application is not waiting for a document check (it is {status}): it cannot be "
+    "issued or rejected now.",
+    409,
+)
+PARTNER_NOT_AUTHORISED = ErrorCode(
+    "inspection.partner_not_authorised",
+    "您的单位目前未获授权办理检验标志业务（授权未生效、已暂停、已撤销或已过期），请联系车管所。",
+    "Your organisation is not currently authorised to handle inspection marks (the "
+    "authorisation is not in force, suspended, revoked or expired): contact the office.",
+    403,
+)

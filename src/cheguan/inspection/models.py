@@ -6,6 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+# The catalogue item (cases.catalogue) every application for a mark is a case of.
+SERVICE_CODE = "inspection_mark_exempt"
+
 
 class InspectionMark(models.Model):
     """One issued mark. A reissue (Art 57: lost or damaged) is a new row with the same

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import NamedTuple
 
+from django.db import connection, transaction
 from django.db.models import (
     Count,
     Exists,
@@ -19,10 +21,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from cheguan.accounts.actor import Actor
-from cheguan.accounts.permissions import has_capability
+from cheguan.accounts.permissions import has_capability, require
+from cheguan.cases.models import Case, CaseStatus, DocumentRequirement
 from cheguan.core.errors import NOT_FOUND
-from cheguan.inspection.cycles import add_months
-from cheguan.inspection.models import InspectionMark
+from cheguan.inspection.cycles import add_months, default_regime
+from cheguan.inspection.models import SERVICE_CODE, InspectionMark
 from cheguan.inspection.rules import Eligibility, VehicleFacts, evaluate
 from cheguan.registry.models import (
     Accident,
@@ -32,6 +35,7 @@ from cheguan.registry.models import (
     ModificationPenalty,
     TaxStatus,
     Vehicle,
+    VehicleStatus,
     VehicleTax,
     Violation,
 )
@@ -95,31 +99,113 @@ def eligibility_of(vehicle: Vehicle, *, on: dt.date, regime: str | None = None) 
     return evaluate(facts_of(row), on=on, regime=regime)
 
 
+class DueVehicle(NamedTuple):
+    """A due-list row's vehicle: what the list prints, not a model instance (building
+    165,000 model instances cost more than the query itself)."""
+
+    pk: int
+    plate_number: str | None
+    vin: str
+    vehicle_type: str
+    office_id: int
+
+
+def _due_sql(*, office: bool) -> str:
+    """The whole city's due vehicles with every rule input, in one statement: the records are
+    aggregated once each and hash/merge-joined, rather than probed once per vehicle (4.7 s
+    → 1.4 s at 1,000,000 vehicles on PostgreSQL 15)."""
+    t = {
+        m.__name__: m._meta.db_table
+        for m in (
+            Vehicle,
+            Violation,
+            Accident,
+            ModificationPenalty,
+            Encumbrance,
+            InsurancePolicy,
+            VehicleTax,
+        )
+    }
+    return f"""
+    SELECT v.id, v.plate_number, v.vin, v.vehicle_type, v.office_id, v.seats, v.use_nature,
+           v.status, v.first_registration_date, v.inspection_valid_until,
+           COALESCE(vi.n, 0), COALESCE(ac.unsettled, 0), COALESCE(ac.casualties, 0),
+           COALESCE(mp.n, 0), COALESCE(en.n, 0), ins.until, tx.vehicle_id IS NOT NULL
+    FROM {t["Vehicle"]} v
+    LEFT JOIN (SELECT vehicle_id, COUNT(*) AS n FROM {t["Violation"]}
+               WHERE processed = %(false)s GROUP BY vehicle_id) vi ON vi.vehicle_id = v.id
+    LEFT JOIN (SELECT vehicle_id,
+                      SUM(CASE WHEN settled = %(false)s THEN 1 ELSE 0 END) AS unsettled,
+                      SUM(CASE WHEN with_casualties = %(true)s THEN 1 ELSE 0 END) AS casualties
+               FROM {t["Accident"]} WHERE settled = %(false)s OR with_casualties = %(true)s
+               GROUP BY vehicle_id) ac ON ac.vehicle_id = v.id
+    LEFT JOIN (SELECT vehicle_id, COUNT(*) AS n FROM {t["ModificationPenalty"]}
+               GROUP BY vehicle_id) mp ON mp.vehicle_id = v.id
+    LEFT JOIN (SELECT vehicle_id, COUNT(*) AS n FROM {t["Encumbrance"]}
+               WHERE kind = %(seizure)s AND released_on IS NULL
+               GROUP BY vehicle_id) en ON en.vehicle_id = v.id
+    LEFT JOIN (SELECT vehicle_id, MAX(valid_until) AS until FROM {t["InsurancePolicy"]}
+               WHERE valid_from <= %(on)s GROUP BY vehicle_id) ins ON ins.vehicle_id = v.id
+    LEFT JOIN (SELECT DISTINCT vehicle_id FROM {t["VehicleTax"]}
+               WHERE year = %(year)s AND status IN (%(paid)s, %(exempt)s)) tx
+               ON tx.vehicle_id = v.id
+    WHERE v.status <> %(deregistered)s
+      AND v.inspection_valid_until BETWEEN %(since)s AND %(until)s
+      {"AND v.office_id = %(office)s" if office else ""}
+    ORDER BY v.inspection_valid_until, v.id
+    """  # noqa: S608 (table names from the models; every value is a parameter)
+
+
 def due_list(
     *, on: dt.date, within_days: int, office_id: int | None = None, regime: str | None = None
-) -> Iterator[tuple[Vehicle, Eligibility]]:
+) -> Iterator[tuple[DueVehicle, Eligibility]]:
     """The vehicles whose inspection validity ends within ``within_days`` of ``on`` (or has
-    ended), with their eligibility — one SQL query, streamed."""
-    qs = Vehicle.objects.active().filter(
-        inspection_valid_until__lte=on + dt.timedelta(days=within_days),
-        inspection_valid_until__gte=add_months(on, -12),
-    )
-    if office_id is not None:
-        qs = qs.filter(office_id=office_id)
-    qs = with_facts(qs.order_by("inspection_valid_until", "pk"), on=on).only(
-        "pk",
-        "plate_number",
-        "vin",
-        "vehicle_type",
-        "seats",
-        "use_nature",
-        "status",
-        "first_registration_date",
-        "inspection_valid_until",
-        "office_id",
-    )
-    for row in qs.iterator(chunk_size=5000):
-        yield row, evaluate(facts_of(row), on=on, regime=regime)
+    ended within the past year), with their eligibility — one SQL statement, streamed."""
+    regime = regime or default_regime()
+    params = {
+        "false": False,
+        "true": True,
+        "seizure": EncumbranceKind.SEIZURE,
+        "on": on,
+        "year": on.year,
+        "paid": TaxStatus.PAID,
+        "exempt": TaxStatus.EXEMPT,
+        "deregistered": VehicleStatus.DEREGISTERED,
+        "since": add_months(on, -12),
+        "until": on + dt.timedelta(days=within_days),
+        "office": office_id,
+    }
+    with transaction.atomic(), connection.chunked_cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as setup:
+                # One long analytic statement: compiling it (JIT) costs more than it saves.
+                setup.execute("SET LOCAL jit = off")
+        cursor.execute(_due_sql(office=office_id is not None), params)
+        while rows := cursor.fetchmany(5000):
+            for row in rows:
+                facts = VehicleFacts(
+                    vehicle_type=row[3],
+                    seats=row[5],
+                    use_nature=row[6],
+                    status=row[7],
+                    first_registration_date=_date(row[8]),
+                    inspection_valid_until=_date(row[9]),
+                    unprocessed_violations=row[10],
+                    unsettled_accidents=row[11],
+                    casualty_accidents=row[12],
+                    modification_penalties=row[13],
+                    open_seizures=row[14],
+                    insurance_valid_until=_date(row[15]),
+                    tax_paid_or_exempt=bool(row[16]),
+                )
+                yield DueVehicle(*row[:5]), evaluate(facts, on=on, regime=regime)
+
+
+def _date(value) -> dt.date | None:
+    """SQLite hands raw SQL dates back as text."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)
 
 
 # --- scope ------------------------------------------------------------------------------------
@@ -161,3 +247,50 @@ def mark_for(actor: Actor, serial: str) -> InspectionMark:
 
 def marks_of(vehicle: Vehicle) -> QuerySet:
     return InspectionMark.objects.filter(vehicle=vehicle)
+
+
+# --- applications waiting for a clerk's check of uploaded proof --------------------------------
+
+PENDING_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.ACCEPTED, CaseStatus.AWAITING_DOCUMENTS)
+
+
+def pending_application(vehicle: Vehicle) -> Case | None:
+    """The vehicle's open application for a mark (a clerk has not finished it), if any."""
+    return (
+        Case.objects.filter(
+            vehicle=vehicle, service__code=SERVICE_CODE, status__in=PENDING_STATUSES
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def proof_checks(actor: Actor) -> QuerySet[Case]:
+    """The clerk's queue of mark applications accepted on uploaded proof (交强险 or 车船税
+    missing from the records), due within 1 working day: earliest deadline first."""
+    user = require(actor.user, "cases.process")
+    return (
+        Case.objects.filter(
+            office_id=user.office_id, service__code=SERVICE_CODE, status=CaseStatus.ACCEPTED
+        )
+        .select_related("vehicle", "applicant_person", "applicant_organisation", "service")
+        .order_by("due_date", "accepted_at", "id")
+    )
+
+
+def proof_check_for(actor: Actor, number: str) -> Case:
+    case = proof_checks(actor).filter(number=str(number)[:24]).first()
+    if case is None:
+        raise NOT_FOUND()
+    return case
+
+
+def proof_requirements(vehicle: Vehicle, codes: list[str]) -> list[DocumentRequirement]:
+    """The catalogue's documents with these codes (``insurance``, ``vehicle_tax``), in order."""
+    found = {
+        r.code: r
+        for r in DocumentRequirement.objects.filter(
+            service__office_id=vehicle.office_id, service__code=SERVICE_CODE, code__in=codes
+        )
+    }
+    return [found[c] for c in codes if c in found]

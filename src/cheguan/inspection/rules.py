@@ -50,6 +50,12 @@ from cheguan.registry import codes
 
 WINDOW_MONTHS = 3
 ABNORMAL_STATUSES = ("stolen", "seized", "deregistered", "scrap_standard")
+# Reasons that are only "the records don't show it": paper proof uploaded as the case's
+# document (catalogue codes of ``inspection_mark_exempt``) lets a clerk issue the mark.
+PROOF_DOCUMENTS = {
+    "inspection.insurance_not_valid": "insurance",
+    "inspection.tax_not_paid": "vehicle_tax",
+}
 
 
 @dataclass(frozen=True)
@@ -107,9 +113,19 @@ class Eligibility:
     def codes(self) -> list[str]:
         return [r.code for r in self.reasons]
 
+    @property
+    def proof_documents(self) -> list[str]:
+        """The documents to upload when every reason is a record the office lacks (交强险,
+        车船税): with them a clerk can issue the mark. Empty when anything else stands in
+        the way, or nothing does."""
+        if not self.reasons or any(r.code not in PROOF_DOCUMENTS for r in self.reasons):
+            return []
+        return [PROOF_DOCUMENTS[r.code] for r in self.reasons]
+
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["may_issue"] = self.may_issue
+        out["proof_documents"] = self.proof_documents
         out["reasons"] = [
             {"code": r.code, "message": r.message, "kind": r.kind, "data": r.data}
             for r in self.reasons

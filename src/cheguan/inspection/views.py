@@ -1,11 +1,13 @@
-"""Inspection pages: the citizen's (also used by a clerk in an assisted session), the
-clerk's help desk, the mark with its QR code and PDF, and the public verify page.
-One step per page, so they work in elder mode on a small phone."""
+"""Inspection pages: the citizen's (also used by a clerk in an assisted session), applying
+with uploaded proof, the clerk's help desk and proof checks, the mark with its QR code and
+PDF, and the public verify page. One step per page, so they work in elder mode on a small
+phone."""
 
 from __future__ import annotations
 
 import segno
-from django.http import HttpResponse
+from django.contrib import messages
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,7 +16,9 @@ from cheguan.accounts import services as accounts_services
 from cheguan.accounts.actor import actor_for
 from cheguan.accounts.models import ConsentMethod
 from cheguan.accounts.permissions import has_capability, require
-from cheguan.cases.views.common import english, pages, public
+from cheguan.cases import services as case_services
+from cheguan.cases.queries import applicant_label
+from cheguan.cases.views.common import english, field_errors, pages, public
 from cheguan.core import clock
 from cheguan.core.errors import NOT_FOUND, DomainError, ValidationErrors
 from cheguan.inspection import queries, services, signing
@@ -49,8 +53,28 @@ def home(request):
 def _vehicle_page(request, vehicle, error: DomainError | None = None, status: int = 200):
     result = queries.eligibility_of(vehicle, on=clock.today())
     mark = queries.marks_of(vehicle).filter(revoked_at__isnull=True).first()
-    context = {"vehicle": vehicle, "result": result, "mark": mark, "error": error}
+    context = {
+        "vehicle": vehicle,
+        "result": result,
+        "mark": mark,
+        "error": error,
+        "pending": queries.pending_application(vehicle),
+    }
     return render(request, "inspection/vehicle.html", context, status=status)
+
+
+def _after_applying(request, result: services.Application):
+    if result.mark is not None:
+        return redirect("inspection:mark", serial=result.mark.serial)
+    if result.created:
+        messages.success(
+            request,
+            _(
+                "Your proof has been received. The office checks it and issues the mark "
+                "within 1 working day; you will get a message."
+            ),
+        )
+    return redirect("inspection:vehicle", vehicle_id=result.case.vehicle_id)
 
 
 @pages
@@ -69,7 +93,48 @@ def apply(request, vehicle_id: int):
         if e.status in {401, 403, 404}:
             raise
         return _vehicle_page(request, target, error=e, status=e.status)
-    return redirect("inspection:mark", serial=result.mark.serial)
+    return _after_applying(request, result)
+
+
+@pages
+def proof(request, vehicle_id: int):
+    """Apply with the proof the records lack: one file per missing record (交强险, 车船税)."""
+    actor = actor_for(request)
+    target = queries.vehicle_for(actor, vehicle_id=vehicle_id)
+    result = queries.eligibility_of(target, on=clock.today())
+    pending = queries.pending_application(target)
+    if pending is not None or not result.proof_documents:
+        return redirect("inspection:vehicle", vehicle_id=target.pk)
+    lang = "en" if english(request) else "zh-hans"
+    needed = [
+        {"code": r.code, "name": r.name_in(lang)}
+        for r in queries.proof_requirements(target, result.proof_documents)
+    ]
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            applied = services.apply_with_proof(
+                actor=actor,
+                vehicle=target,
+                documents={item["code"]: request.FILES.get(item["code"]) for item in needed},
+            )
+        except DomainError as e:
+            errors = field_errors(e)
+        else:
+            return _after_applying(request, applied)
+    for item in needed:
+        item["error"] = errors.pop(item["code"], "")
+    return render(
+        request,
+        "inspection/proof.html",
+        {
+            "vehicle": target,
+            "result": result,
+            "needed": needed,
+            "other_errors": list(errors.values()),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @pages
@@ -135,6 +200,7 @@ def desk(request):
         request,
         "inspection/desk.html",
         {
+            "checks_waiting": queries.proof_checks(actor).count(),
             "q": query,
             "person": person,
             "cards": _cards(vehicles),
@@ -143,6 +209,83 @@ def desk(request):
         },
         status=400 if errors and request.method == "POST" else 200,
     )
+
+
+# --- the clerk's proof checks -------------------------------------------------------------------
+
+
+@pages
+def checks(request):
+    """Applications accepted on uploaded proof, earliest deadline first."""
+    waiting = list(queries.proof_checks(actor_for(request))[:200])
+    rows = [{"case": c, "applicant": applicant_label(c)} for c in waiting]
+    return render(request, "inspection/checks.html", {"rows": rows, "today": clock.today()})
+
+
+def _check_page(request, case, errors: dict | None = None, status: int = 200):
+    lang = "en" if english(request) else "zh-hans"
+    documents = [
+        {"document": d, "name": d.requirement.name_in(lang)}
+        for d in case_services.current_documents(case).select_related("requirement")
+    ]
+    context = {
+        "case": case,
+        "applicant": applicant_label(case),
+        "result": queries.eligibility_of(case.vehicle, on=clock.today()),
+        "documents": documents,
+        "errors": errors or {},
+        "values": request.POST,
+    }
+    return render(request, "inspection/check.html", context, status=status)
+
+
+@pages
+def check(request, number: str):
+    return _check_page(request, queries.proof_check_for(actor_for(request), number))
+
+
+@pages
+@require_POST
+def check_issue(request, number: str):
+    actor = actor_for(request)
+    case = queries.proof_check_for(actor, number)
+    try:
+        result = services.issue_after_check(actor=actor, case=case)
+    except DomainError as e:
+        return _check_page(request, case, errors={"issue": field_errors(e)}, status=e.status)
+    messages.success(request, _("The mark is issued."))
+    return _after_applying(request, result)
+
+
+@pages
+@require_POST
+def check_reject(request, number: str):
+    actor = actor_for(request)
+    case = queries.proof_check_for(actor, number)
+    try:
+        services.reject_after_check(
+            actor=actor,
+            case=case,
+            reasons=request.POST.get("reasons", ""),
+            reasons_en=request.POST.get("reasons_en", ""),
+        )
+    except DomainError as e:
+        return _check_page(request, case, errors={"reject": field_errors(e)}, status=e.status)
+    messages.success(request, _("The application is rejected; the reasons are on its notice."))
+    return redirect("inspection:checks")
+
+
+@pages
+def check_document(request, number: str, code: str):
+    """The uploaded proof itself, for the clerk who checks it."""
+    case = queries.proof_check_for(actor_for(request), number)
+    document = case_services.current_documents(case).filter(requirement__code=code).first()
+    if document is None or not document.file:
+        raise NOT_FOUND()
+    response = FileResponse(document.file.open("rb"), content_type=document.content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @public

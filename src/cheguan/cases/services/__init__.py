@@ -10,7 +10,7 @@ from cheguan.cases.services.documents import (
     missing_requirements,
     verify_by_data,
 )
-from cheguan.cases.services.immediate import settle_immediately
+from cheguan.cases.services.immediate import accept_for_review, settle_immediately
 from cheguan.cases.services.lifecycle import (
     accept_case,
     complete_case,
@@ -40,6 +40,7 @@ from cheguan.cases.services.rongque import (
 
 __all__ = [
     "accept_case",
+    "accept_for_review",
     "add_document",
     "appeal_rating",
     "close_follow_up",

@@ -9,6 +9,11 @@ required document must be present (verified from records, ``verify_by_data``), a
 must be the applicant (themself, their assisting clerk, the filing partner) or a clerk of
 the case's office. The history rows and audit events name the actor; the events say
 ``"immediate": true`` so the figures and the trail show no clerk accepted it by hand.
+
+When a check needs a person (a record is missing, so the applicant uploaded paper proof
+instead), :func:`accept_for_review` accepts the case the same way but leaves it open, due
+within the service's promised working days; a clerk then completes or rejects it with the
+ordinary ``complete_case`` / ``reject_case``.
 """
 
 from __future__ import annotations
@@ -40,18 +45,7 @@ def _may_settle(actor: Actor, case: Case) -> bool:
     )
 
 
-@transaction.atomic
-def settle_immediately(*, actor: Actor, case: Case) -> Case:
-    """Submit (if a draft), verify records, accept and complete an immediate case."""
-    case = Case.objects.select_for_update().select_related("service", "office").get(pk=case.pk)
-    if not _may_settle(actor, case):
-        raise NOT_FOUND()
-    if not case.service.immediate:
-        raise errors.ILLEGAL_TRANSITION(
-            current=status_words(case.status),
-            action=Bi("即办", "settled immediately"),
-        )
-    now = clock.now()
+def _submit_and_check(actor: Actor, case: Case, now) -> None:
     if case.status == S.DRAFT:
         transition(case, S.SUBMITTED, actor=actor, note="即办")
         case.submitted_at = now
@@ -61,6 +55,61 @@ def settle_immediately(*, actor: Actor, case: Case) -> Case:
     missing = missing_requirements(case)
     if missing:
         raise errors.DOCUMENTS_MISSING(documents=names_of(missing))
+
+
+def _lock_immediate(actor: Actor, case: Case) -> Case:
+    case = Case.objects.select_for_update().select_related("service", "office").get(pk=case.pk)
+    if not _may_settle(actor, case):
+        raise NOT_FOUND()
+    if not case.service.immediate:
+        raise errors.ILLEGAL_TRANSITION(
+            current=status_words(case.status),
+            action=Bi("即办", "settled immediately"),
+        )
+    return case
+
+
+@transaction.atomic
+def accept_for_review(*, actor: Actor, case: Case) -> Case:
+    """Submit (if a draft) and accept an immediate case whose check needs a person: every
+    required document is present, but some are uploads a clerk must look at. The case is
+    due within the service's promised working days and waits for the clerk."""
+    case = _lock_immediate(actor, case)
+    now = clock.now()
+    _submit_and_check(actor, case, now)
+    transition(case, S.ACCEPTED, actor=actor, note="即办：待人工核验")
+    case.accepted_at = now
+    case.promised_working_days = case.service.promised_working_days
+    case.due_date = add_working_days(clock.today(), case.promised_working_days)
+    case.save(update_fields=["status", "accepted_at", "promised_working_days", "due_date"])
+    record(
+        actor=actor,
+        action="cases.accepted",
+        subject=case,
+        office_id=case.office_id,
+        data={"rongque": False, "immediate": True, "review": True},
+    )
+    from cheguan.cases.notifications import notify
+
+    due = case.due_date.isoformat()
+    notify(
+        case,
+        kind="accepted",
+        text=Bi(
+            f"您的申请已受理，窗口将在{due}前核验您上传的材料并办结。",
+            f"Your application is accepted; the office checks your documents and "
+            f"finishes it by {due}.",
+        ),
+    )
+    return case
+
+
+@transaction.atomic
+def settle_immediately(*, actor: Actor, case: Case) -> Case:
+    """Submit (if a draft), verify records, accept and complete an immediate case."""
+    case = _lock_immediate(actor, case)
+    now = clock.now()
+    _submit_and_check(actor, case, now)
     transition(case, S.ACCEPTED, actor=actor, note="即办")
     case.accepted_at = now
     case.promised_working_days = case.service.promised_working_days

@@ -1,10 +1,15 @@
 """Registry use cases. Each: keyword-only, explicit actor, one transaction, one audit event.
 
 Split by domain concept: ``people``, ``organisations`` (and the partner authorisation
-lifecycle), ``vehicles``, ``records`` (the records that block services). Import from here
-or from the module; both are stable.
+lifecycle), ``vehicles``, ``records`` (the records that block services), ``deregistration``.
+Import from here or from the module; both are stable.
 """
 
+from cheguan.registry.services.deregistration import (
+    ALREADY_DEREGISTERED,
+    DEREGISTRATION_REASON_REQUIRED,
+    deregister_vehicle,
+)
 from cheguan.registry.services.organisations import (
     AUTHORISED_SERVICES_REQUIRED,
     DUPLICATE_ORGANISATION,
@@ -54,9 +59,11 @@ from cheguan.registry.services.vehicles import (
 from cheguan.registry.validators import INVALID_CHOICE, INVALID_DATES
 
 __all__ = [
+    "ALREADY_DEREGISTERED",
     "ALREADY_RELEASED",
     "AUTHORISED_SERVICES_REQUIRED",
     "DATE_IN_FUTURE",
+    "DEREGISTRATION_REASON_REQUIRED",
     "DUPLICATE_ORGANISATION",
     "DUPLICATE_PERSON",
     "DUPLICATE_VIN",
@@ -81,6 +88,7 @@ __all__ = [
     "clean_organisation",
     "clean_person",
     "clean_vehicle",
+    "deregister_vehicle",
     "process_violation",
     "record_accident",
     "record_encumbrance",
