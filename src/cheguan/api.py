@@ -171,6 +171,8 @@ def register_routers() -> None:
     from cheguan.audit.api import router as audit_router
     from cheguan.cases.api import router as cases_router
     from cheguan.inspection.api import router as inspection_router
+    from cheguan.plates.api import router as plates_router
+    from cheguan.plates.selection_api import router as plates_selection_router
     from cheguan.registry.api import router as registry_router
 
     api.add_router("/accounts/", accounts_router)
@@ -178,6 +180,8 @@ def register_routers() -> None:
     api.add_router("/audit/", audit_router)
     api.add_router("/cases/", cases_router)
     api.add_router("/inspection/", inspection_router)
+    api.add_router("/plates/", plates_router)
+    api.add_router("/plates/", plates_selection_router)
 
 
 register_routers()

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "cheguan.workdays",
     "cheguan.cases",
     "cheguan.inspection",
+    "cheguan.plates",
     "cheguan.web",
     "cheguan.demo",
 ]
@@ -223,3 +224,8 @@ CHEGUAN_NOTIFIERS = [
 CHEGUAN_SMS_GATEWAY_URL = os.environ.get("CHEGUAN_SMS_GATEWAY_URL", "")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+
+# --- plates -----------------------------------------------------------------------------
+# Local plate-selection rules (draw size, offer and hold times, quotas, composition rules,
+# bans). Empty: the defaults of cheguan.plates.conf.DEFAULTS (DOMAIN.md §2.3).
+CHEGUAN_PLATES: dict = {}

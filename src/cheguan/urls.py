@@ -12,5 +12,6 @@ urlpatterns = [
     path("audit/", include("cheguan.audit.urls")),
     path("cases/", include("cheguan.cases.urls")),
     path("inspection/", include("cheguan.inspection.urls")),
+    path("plates/", include("cheguan.plates.urls")),
     path("", include("cheguan.web.urls")),
 ]

@@ -36,6 +36,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "cases.view_office": frozenset({R.CLERK, R.INSPECTOR, R.SUPERVISOR, R.ADMIN}),
     "cases.supervise": frozenset({R.SUPERVISOR, R.ADMIN}),
     "cases.manage_catalogue": frozenset({R.ADMIN}),
+    # plates: release segments and keep the blocklist (admin); assign a held number at
+    # registration, keep or swap numbers at the window (clerk)
+    "plates.manage_pool": frozenset({R.ADMIN}),
+    "plates.process": frozenset({R.CLERK, R.ADMIN}),
     # citizen services (also usable by a clerk in an assisted session, see Actor.citizen)
     "citizen.use_services": frozenset({R.CITIZEN}),
 }

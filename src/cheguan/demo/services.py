@@ -13,7 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import User
+from cheguan.accounts.models import Role, User
 from cheguan.audit.models import AuditEvent
 from cheguan.audit.services import record
 from cheguan.cases.catalogue import seed_catalogue
@@ -22,6 +22,8 @@ from cheguan.core.errors import ErrorCode
 from cheguan.demo import data
 from cheguan.demo.build import City
 from cheguan.demo.vehicles import build_city
+from cheguan.plates.models import NumberState, PlateNumber
+from cheguan.plates.services import release_segment
 from cheguan.registry.models import (
     Accident,
     AuthorisationStatus,
@@ -139,6 +141,7 @@ def seed_demo(*, actor: Actor) -> SeedResult:
     _save_vehicles(city, office, people, orgs, now)
     _save_users(city, office, people, orgs)
     seed_catalogue(office)  # the service catalogue (cases): the office edits it afterwards
+    _release_plate_segments(office)
     counts = counts_for(office)
     record(
         actor=actor,
@@ -148,6 +151,18 @@ def seed_demo(*, actor: Actor) -> SeedResult:
         data={"seed": data.SEED, **counts},
     )
     return SeedResult(created=True, office=office, counts=counts)
+
+
+# The demo's number pool: small cars, small new-energy cars, large vehicles (二十选一).
+DEMO_SEGMENTS = (("02", "A0000", "A4999"), ("52", "D00000", "D04999"), ("01", "G0000", "G0999"))
+
+
+def _release_plate_segments(office: Office) -> None:
+    admin = User.objects.filter(office=office, role=Role.ADMIN).order_by("pk").first()
+    for plate_type, first, last in DEMO_SEGMENTS:
+        release_segment(
+            actor=Actor(user=admin), office=office, plate_type=plate_type, first=first, last=last
+        )
 
 
 def check_identifiers(city: City) -> None:
@@ -228,4 +243,7 @@ def counts_for(office: Office) -> dict[str, int]:
         "violations": Violation.objects.filter(vehicle__in=vehicles).count(),
         "users": User.objects.filter(username__in=[a.username for a in data.ACCOUNTS]).count()
         + User.objects.filter(username__in=[a.username for a in data.EXTRA_ACCOUNTS]).count(),
+        "free_plate_numbers": PlateNumber.objects.filter(
+            pool__office=office, state=NumberState.FREE
+        ).count(),
     }

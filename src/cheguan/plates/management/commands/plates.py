@@ -1,0 +1,57 @@
+"""``cheguan plates verify-draws DATE`` (replay the day's draws from the log),
+``cheguan plates sweep`` (return lapsed offers, holds and retained numbers; run every few
+minutes from cron) and ``cheguan plates compact`` (renumber a pool's slots)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+
+from cheguan.accounts.actor import Actor
+from cheguan.plates import services
+from cheguan.plates.models import Pool
+from cheguan.plates.replay import verify_draws
+
+
+class Command(BaseCommand):
+    help = "Plate numbers: verify-draws DATE, sweep, compact."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        verify = sub.add_parser("verify-draws", help="replay every draw of a day from its log")
+        verify.add_argument("date", help="YYYY-MM-DD (office-local date)")
+        verify.add_argument("--office", type=int, default=None, help="office id (default: all)")
+        sub.add_parser("sweep", help="return lapsed offers, holds and retained numbers")
+        compact = sub.add_parser("compact", help="renumber a pool's slots (drawable numbers only)")
+        compact.add_argument("pool", type=int, help="pool id")
+
+    def handle(self, *args, subcommand: str, **options):
+        if subcommand == "sweep":
+            done = services.sweep()
+            self.stdout.write(
+                f"returned {done['offers']} lapsed offers, {done['holds']} lapsed holds, "
+                f"{done['retained']} retained numbers"
+            )
+            return
+        if subcommand == "compact":
+            pool = Pool.objects.filter(pk=options["pool"]).first()
+            if pool is None:
+                raise CommandError(f"no pool {options['pool']}")
+            size = services.compact_pool(actor=Actor.system(), pool=pool)
+            self.stdout.write(
+                f"pool {pool.pk}: {size} drawable numbers, version {pool.version + 1}"
+            )
+            return
+        try:
+            day = dt.date.fromisoformat(options["date"])
+        except ValueError as exc:
+            raise CommandError("the date must be YYYY-MM-DD") from exc
+        checks = verify_draws(day, office_id=options["office"])
+        bad = [c for c in checks if not c.ok]
+        for check in bad:
+            for problem in check.problems:
+                self.stdout.write(f"draw {check.draw.pk} (case {check.draw.case_id}): {problem}")
+        self.stdout.write(f"{day}: {len(checks)} draws replayed, {len(bad)} with mismatches")
+        if bad:
+            raise CommandError(f"{len(bad)} draw(s) do not replay")

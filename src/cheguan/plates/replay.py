@@ -1,0 +1,137 @@
+"""Replaying the draw log: was each draw the one its seed dictates?
+
+For every draw of a day, ``cheguan plates verify-draws DATE`` checks that
+- the candidate slots are exactly the seed's slot stream over the logged pool size;
+- each candidate names the number that stood in that slot (slots never move within a pool
+  version; older versions are read from the slot archive);
+- each number offered has its "offered" event for this draw, and was not held, assigned or
+  offered to someone else at the time (its previous event says so);
+- each number logged as taken was indeed not free (its last event before the draw);
+- each number logged as busy (locked by a concurrent draw) changed hands within the offer
+  time around the draw; a busy skip without such a change is reported;
+- the offered numbers are the logged ones, in order, and the draw stopped when it should.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Min
+from django.utils import timezone
+
+from cheguan.plates.conf import setting
+from cheguan.plates.models import Draw, NumberEvent, NumberState, PlateNumber, SlotArchive
+from cheguan.plates.services.draw import (
+    BUSY,
+    MAX_CANDIDATES_PER_NUMBER,
+    OFFERED,
+    REPEAT,
+    TAKEN,
+    slot_stream,
+)
+
+FREE_STATES = frozenset({NumberState.FREE})
+
+
+@dataclass
+class DrawCheck:
+    draw: Draw
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _number_at(draw: Draw, slot: int) -> PlateNumber | None:
+    if draw.pool_version == draw.pool.version:
+        return PlateNumber.objects.filter(pool_id=draw.pool_id, slot=slot).first()
+    row = (
+        SlotArchive.objects.select_related("number")
+        .filter(pool_id=draw.pool_id, version=draw.pool_version, slot=slot)
+        .first()
+    )
+    return row.number if row is not None else None
+
+
+def _state_before(number: PlateNumber, event_id: int | None) -> str:
+    """The number's state just before an event id (free if nothing happened to it yet)."""
+    events = NumberEvent.objects.filter(number=number)
+    if event_id is not None:
+        events = events.filter(pk__lt=event_id)
+    last = events.order_by("-pk").values_list("state", flat=True).first()
+    return last or NumberState.FREE
+
+
+def check_draw(draw: Draw) -> DrawCheck:
+    out = DrawCheck(draw)
+    first_event = NumberEvent.objects.filter(draw=draw, kind="offered").aggregate(m=Min("pk"))["m"]
+    stream = slot_stream(bytes.fromhex(draw.seed), draw.pool_size)
+    tried: set[int] = set()
+    offered: list[str] = []
+    window = dt.timedelta(minutes=setting("OFFER_MINUTES"))
+    for i, (slot, logged, outcome) in enumerate(draw.candidates, start=1):
+        expected = next(stream)
+        if slot != expected:
+            out.problems.append(f"candidate {i}: slot {slot}, but the seed gives slot {expected}")
+            return out
+        if outcome == REPEAT:
+            if slot not in tried:
+                out.problems.append(f"candidate {i}: slot {slot} logged as a repeat but new")
+            continue
+        if slot in tried:
+            out.problems.append(f"candidate {i}: slot {slot} tried twice")
+        tried.add(slot)
+        number = _number_at(draw, slot)
+        actual = number.number if number is not None else ""
+        if logged != actual:
+            out.problems.append(f"candidate {i}: slot {slot} holds {actual!r}, log says {logged!r}")
+            continue
+        if number is None:
+            continue
+        if outcome == OFFERED:
+            offered.append(actual)
+            if not NumberEvent.objects.filter(number=number, draw=draw, kind="offered").exists():
+                out.problems.append(f"candidate {i}: {actual} has no offer event for this draw")
+            elif _state_before(number, first_event) in {
+                NumberState.ASSIGNED,
+                NumberState.RETAINED,
+                NumberState.RETIRED,
+            }:
+                out.problems.append(f"candidate {i}: {actual} was not drawable when offered")
+        elif outcome == TAKEN:
+            if _state_before(number, first_event) in FREE_STATES:
+                out.problems.append(f"candidate {i}: {actual} logged as taken but was free")
+        elif outcome == BUSY:
+            moved = (
+                NumberEvent.objects.filter(
+                    number=number, at__gte=draw.drawn_at - window, at__lte=draw.drawn_at + window
+                )
+                .exclude(draw=draw)
+                .exists()
+            )
+            if not moved:
+                out.problems.append(f"candidate {i}: {actual} skipped as busy, but nobody took it")
+        else:
+            out.problems.append(f"candidate {i}: unknown outcome {outcome!r}")
+    if offered != list(draw.numbers):
+        out.problems.append("the offered numbers differ from the candidates logged as offered")
+    wanted = setting("DRAW_SIZE")
+    if len(offered) < wanted and len(draw.candidates) < wanted * MAX_CANDIDATES_PER_NUMBER:
+        out.problems.append(f"the draw stopped at {len(offered)} numbers with candidates left")
+    return out
+
+
+def draws_on(day: dt.date, *, office_id: int | None = None):
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time()))
+    draws = Draw.objects.select_related("pool").filter(
+        drawn_at__gte=start, drawn_at__lt=start + dt.timedelta(days=1)
+    )
+    if office_id is not None:
+        draws = draws.filter(pool__office_id=office_id)
+    return draws.order_by("drawn_at", "pk")
+
+
+def verify_draws(day: dt.date, *, office_id: int | None = None) -> list[DrawCheck]:
+    return [check_draw(draw) for draw in draws_on(day, office_id=office_id).iterator()]

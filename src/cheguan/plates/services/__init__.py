@@ -1,0 +1,31 @@
+"""Plate-number use cases. Views, the API, admin actions and commands call these; nothing
+else changes a number's state (MVR Art 43: no assignment outside the audited selection)."""
+
+from cheguan.plates.services.compose import check_composed, compose_checks_left, hold_composed
+from cheguan.plates.services.draw import DrawResult, draw_numbers, pick_number
+from cheguan.plates.services.expiry import sweep
+from cheguan.plates.services.pool import (
+    Release,
+    assign_held_number,
+    compact_pool,
+    release_segment,
+)
+from cheguan.plates.services.retention import retain_number, use_retained
+from cheguan.plates.services.swap import swap_numbers
+
+__all__ = [
+    "DrawResult",
+    "Release",
+    "assign_held_number",
+    "check_composed",
+    "compact_pool",
+    "compose_checks_left",
+    "draw_numbers",
+    "hold_composed",
+    "pick_number",
+    "release_segment",
+    "retain_number",
+    "swap_numbers",
+    "sweep",
+    "use_retained",
+]

@@ -1,0 +1,69 @@
+"""Conditions that retention (Art 44) and swapping (Art 20) share, and how a service reports
+several failing conditions at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from cheguan.cases.models import Case
+from cheguan.core import clock
+from cheguan.core.errors import Bi, DomainError, ValidationErrors
+from cheguan.plates import errors, formats
+from cheguan.plates.models import NumberState, PlateNumber
+from cheguan.plates.services.expiry import expire_holds
+from cheguan.registry.models import Accident, Vehicle, Violation
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same calendar day ``years`` later (or earlier); 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def vehicle_words(vehicle: Vehicle) -> str:
+    """How messages name a vehicle: its plate, or its VIN when it has none."""
+    return formats.display(vehicle.plate_number) if vehicle.plate_number else vehicle.vin
+
+
+def settlement_problems(vehicle: Vehicle, action: Bi) -> list[DomainError]:
+    """Unprocessed violations and unsettled accidents of the vehicle; ``action`` names the
+    business they block."""
+    found = []
+    violations = Violation.objects.filter(vehicle=vehicle, processed=False).count()
+    if violations:
+        found.append(
+            errors.VIOLATIONS_UNSETTLED(
+                field="vehicle", vehicle=vehicle_words(vehicle), count=violations, action=action
+            )
+        )
+    accidents = Accident.objects.filter(vehicle=vehicle, settled=False).count()
+    if accidents:
+        found.append(
+            errors.ACCIDENTS_UNSETTLED(
+                field="vehicle", vehicle=vehicle_words(vehicle), count=accidents, action=action
+            )
+        )
+    return found
+
+
+def raise_all(problems: list[DomainError]) -> None:
+    """One problem: raise it; several: raise them all (the API lists each with its code)."""
+    if len(problems) > 1:
+        raise ValidationErrors(problems)
+    if problems:
+        raise problems[0]
+
+
+def refuse_if_holding(case: Case, now: dt.datetime) -> None:
+    """A case holds one number at a time (as the draw has it): a live hold refuses another
+    choice; a hold that ran out goes back to the pool first."""
+    held = PlateNumber.objects.filter(case=case, state=NumberState.HELD).first()
+    if held is None or held.until is None:
+        return
+    if held.until > now:
+        raise errors.ALREADY_HOLDING(
+            number=held.display, until=clock.local_date(held.until).isoformat()
+        )
+    expire_holds([held.pk], at=now)

@@ -1,0 +1,353 @@
+"""二十选一: draw twenty free numbers at random for a case, and pick one of them.
+
+How a draw chooses (ADR 0007): every drawable number has a slot 1..``pool.size``. A fresh
+32-byte seed gives a stream of slots (:func:`slot_stream`); the draw walks the stream and
+keeps each slot whose number is free right now and not being claimed by another draw,
+until it has ``DRAW_SIZE`` numbers. Rejection sampling over a fixed slot space is exactly
+uniform over the free numbers, costs the same for a pool of 10,000 or 1,000,000, and the
+log (seed, pool version and size, every candidate with its outcome) lets anyone replay the
+draw (``plates.replay``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from cheguan.accounts.actor import Actor
+from cheguan.audit.services import record
+from cheguan.cases.models import Case
+from cheguan.core import clock
+from cheguan.core.errors import Bi, DomainError
+from cheguan.plates import errors, locks
+from cheguan.plates.conf import setting
+from cheguan.plates.models import (
+    Draw,
+    DrawStatus,
+    EventKind,
+    NumberEvent,
+    NumberState,
+    PlateNumber,
+    Pool,
+)
+from cheguan.plates.services.expiry import end_of_working_days, expire_holds, note_expired_holds
+from cheguan.plates.services.selection import (
+    case_plate_type,
+    is_online_self_service,
+    pool_of,
+    require_not_banned,
+    require_plate_case,
+    require_selector,
+)
+
+# Candidate outcomes, as written in Draw.candidates.
+OFFERED = "offered"  # free (or its offer or hold had expired): offered to this draw
+TAKEN = "taken"  # offered, held, assigned, retained or retired at the time
+BUSY = "busy"  # free but being claimed by a concurrent draw (row locked): skipped
+REPEAT = "repeat"  # a slot this draw had already tried
+# A draw stops after this many candidates per number wanted, offering what it found.
+MAX_CANDIDATES_PER_NUMBER = 20
+
+
+def slot_stream(seed: bytes, size: int) -> Iterator[int]:
+    """The draw's slots: SHA-256(seed ‖ i) read as a 256-bit integer, modulo ``size``, plus
+    one. The modulo bias is below size / 2**256: nil."""
+    i = 0
+    while True:
+        digest = hashlib.sha256(seed + i.to_bytes(8, "big")).digest()
+        yield 1 + int.from_bytes(digest, "big") % size
+        i += 1
+
+
+def _lock_case(case: Case) -> Case:
+    # NO KEY UPDATE: a concurrent draw taking over this case's lapsed hold writes an event
+    # that references the case (a foreign-key check, KEY SHARE); FOR UPDATE would block it
+    # while this transaction waits for that draw's number row: a deadlock.
+    return (
+        Case.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("service", "vehicle")
+        .get(pk=case.pk)
+    )
+
+
+def _return_offers(draw_ids: list[int], *, at: dt.datetime, status: str) -> None:
+    """Numbers still offered by these draws go back to the pool (they keep their slots: a
+    slot-sampled pool has no front or back, so the return is as random as the draw)."""
+    if not draw_ids:
+        return
+    # Locked before they are changed: a lapsed offer another draw is taking over right now
+    # is waited for and then left to that draw (a plain read here freed it under that draw).
+    rows = list(
+        PlateNumber.objects.select_for_update()
+        .filter(draw_id__in=draw_ids, state=NumberState.OFFERED)
+        .values_list("pk", "slot", "draw_id")
+    )
+    PlateNumber.objects.filter(pk__in=[pk for pk, _s, _d in rows]).update(
+        state=NumberState.FREE, draw=None, until=None
+    )
+    NumberEvent.objects.bulk_create(
+        NumberEvent(
+            number_id=pk, kind=EventKind.RETURNED, at=at, state=NumberState.FREE, draw_id=d, slot=s
+        )
+        for pk, s, d in rows
+    )
+    Draw.objects.filter(pk__in=draw_ids, status=DrawStatus.OPEN).update(status=status)
+
+
+def _claim(pool: Pool, slots: list[int], now: dt.datetime) -> dict[int, PlateNumber]:
+    """Lock the drawable numbers at these slots: free, or offered/held past their time.
+    ``SKIP LOCKED``: a number another draw is claiming right now is skipped, not waited for."""
+    drawable = Q(state=NumberState.FREE) | Q(
+        state__in=[NumberState.OFFERED, NumberState.HELD], until__lt=now
+    )
+    rows = (
+        PlateNumber.objects.select_for_update(skip_locked=True)
+        .filter(drawable, pool=pool, slot__in=slots)
+        .only("pk", "number", "slot", "state", "draw_id", "case_id", "until")
+    )
+    return {row.slot: row for row in rows}
+
+
+def _taken_or_busy(pool: Pool, slots: list[int]) -> dict[int, tuple[str, str]]:
+    """For slots not claimed: the number there and why.
+
+    *Taken*: not free, and nobody is changing it. On PostgreSQL the draw share-locks such a
+    number until it commits, so no change to it can be logged before this draw's offers —
+    the replay reads "not free before the draw" from the event order. *Busy*: any other
+    unclaimed slot, i.e. a number a concurrent transaction was changing (claiming,
+    returning, holding); the replay finds that change in the number's history."""
+    if not slots:
+        return {}
+    found: dict[int, tuple[str, str]] = {}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(
+                f"SELECT slot, number FROM {PlateNumber._meta.db_table}"  # noqa: S608
+                " WHERE pool_id = %s AND slot = ANY(%s) AND state <> %s FOR SHARE SKIP LOCKED",
+                [pool.pk, slots, NumberState.FREE],
+            )
+            found = {slot: (number, TAKEN) for slot, number in cur.fetchall()}
+    rest = [slot for slot in slots if slot not in found]
+    if rest:
+        rows = PlateNumber.objects.filter(pool=pool, slot__in=rest).values_list(
+            "slot", "number", "state"
+        )
+        stable = connection.vendor != "postgresql"  # SQLite: writers are serialised
+        for slot, number, state in rows:
+            found[slot] = (number, TAKEN if stable and state != NumberState.FREE else BUSY)
+    return found
+
+
+@dataclass(frozen=True)
+class DrawResult:
+    draw: Draw
+    numbers: list[str]
+    draws_left: int
+
+
+@transaction.atomic
+def draw_numbers(*, actor: Actor, case: Case, plate_type: str = "") -> DrawResult:
+    """Draw ``DRAW_SIZE`` numbers for the case and offer them for ``OFFER_MINUTES``.
+
+    A new draw replaces the case's open one (its numbers go back at once). Refused: a case
+    that needs no plate or is closed, one that already holds a number, a used-up quota, a
+    citizen barred from online selection.
+    """
+    case = _lock_case(case)
+    require_selector(actor, case)
+    require_plate_case(case)
+    require_not_banned(actor, case)
+    # Locked: if another draw is taking the lapsed hold over right now, wait for it and
+    # then find nothing held (rather than free the number under that draw's offer).
+    held = PlateNumber.objects.select_for_update().filter(case=case, state=NumberState.HELD).first()
+    now = clock.now()
+    if held is not None and held.until > now:
+        raise errors.ALREADY_HOLDING(
+            number=held.display, until=clock.local_date(held.until).isoformat()
+        )
+    if held is not None:  # its hold ran out: it goes back before the case draws again
+        expire_holds([held.pk], at=now)
+    quota = setting("DRAWS_PER_CASE")
+    used = Draw.objects.filter(case=case).count()
+    if used >= quota:
+        raise errors.QUOTA_USED(quota=quota)
+    plate_type = case_plate_type(case, plate_type)
+    pool = pool_of(case, plate_type)
+
+    open_draws = list(
+        Draw.objects.filter(case=case, status=DrawStatus.OPEN).values_list("pk", flat=True)
+    )
+    _return_offers(open_draws, at=now, status=DrawStatus.REPLACED)
+
+    locks.share_pool(pool.pk)
+    pool = Pool.objects.get(pk=pool.pk)  # the size and version under the shared lock
+    seed = secrets.token_bytes(32)
+    wanted = setting("DRAW_SIZE")
+    offer_until = now + dt.timedelta(minutes=setting("OFFER_MINUTES"))
+    draw = Draw.objects.create(
+        pool=pool,
+        case=case,
+        applicant_person_id=case.applicant_person_id,
+        drawn_by=actor.user,
+        seed=seed.hex(),
+        pool_version=pool.version,
+        pool_size=pool.size,
+        drawn_at=now,
+        expires_at=offer_until,
+    )
+
+    stream = slot_stream(seed, pool.size)
+    candidates: list[list] = []
+    claimed: list[PlateNumber] = []
+    tried: set[int] = set()
+    limit = wanted * MAX_CANDIDATES_PER_NUMBER
+    while len(claimed) < wanted and len(candidates) < limit:
+        # The next slots of the stream, in order; a slot already tried is logged as a repeat
+        # in its place, so the log reads exactly as the stream ran.
+        batch: list[tuple[int, bool]] = []
+        fresh = 0
+        while fresh < wanted - len(claimed) and len(candidates) + len(batch) < limit:
+            slot = next(stream)
+            repeat = slot in tried
+            tried.add(slot)
+            batch.append((slot, repeat))
+            fresh += not repeat
+        slots = [slot for slot, repeat in batch if not repeat]
+        got = _claim(pool, slots, now) if slots else {}
+        missing = _taken_or_busy(pool, [s for s in slots if s not in got])
+        for slot, repeat in batch:
+            if repeat:
+                candidates.append([slot, "", REPEAT])
+            elif slot in got:
+                claimed.append(got[slot])
+                candidates.append([slot, got[slot].number, OFFERED])
+            else:
+                number, outcome = missing.get(slot, ("", TAKEN))
+                candidates.append([slot, number, outcome])
+    if not claimed:
+        raise errors.POOL_EMPTY(plate_type=Bi.of(pool.get_plate_type_display()))
+
+    # Offers and holds that had run out and were taken over: their draws end, and an expired
+    # hold counts towards its applicant's selection ban.
+    lapsed_holds = [n for n in claimed if n.state == NumberState.HELD]
+    if lapsed_holds:
+        note_expired_holds(lapsed_holds, at=now)
+    lapsed_draws = {n.draw_id for n in claimed if n.state == NumberState.OFFERED}
+    # A lapsed draw whose (late) pick holds its row right now is left to that pick, which
+    # ends it itself: waiting for it here would deadlock with its wait for these numbers.
+    ending = Draw.objects.select_for_update(skip_locked=True).filter(
+        pk__in=lapsed_draws, status=DrawStatus.OPEN
+    )
+    Draw.objects.filter(pk__in=list(ending.values_list("pk", flat=True))).update(
+        status=DrawStatus.EXPIRED
+    )
+
+    PlateNumber.objects.filter(pk__in=[n.pk for n in claimed]).update(
+        state=NumberState.OFFERED,
+        draw=draw,
+        case=None,
+        until=offer_until,
+        retained_for=None,
+        retained_until=None,
+    )
+    NumberEvent.objects.bulk_create(
+        NumberEvent(
+            number_id=n.pk,
+            kind=EventKind.OFFERED,
+            at=now,
+            state=NumberState.OFFERED,
+            draw=draw,
+            slot=n.slot,
+        )
+        for n in claimed
+    )
+    draw.candidates = candidates
+    draw.numbers = [n.number for n in claimed]
+    draw.save(update_fields=["candidates", "numbers"])
+    if not is_online_self_service(actor):
+        record(
+            actor=actor,
+            action="plates.drawn",
+            subject=draw,
+            office_id=case.office_id,
+            data={"case": case.number, "draw": draw.pk, "numbers": draw.numbers},
+        )
+    return DrawResult(draw=draw, numbers=draw.numbers, draws_left=quota - used - 1)
+
+
+def pick_number(*, actor: Actor, draw: Draw, number: str) -> PlateNumber:
+    """Pick one number of an open draw: it is held for the case until the end of the
+    ``HOLD_WORKING_DAYS``-th working day; the draw's other numbers go back at once.
+
+    A pick after the offer ran out is refused, and the draw's numbers go back to the pool
+    all the same (that return is committed; the refusal is raised after it)."""
+    outcome = _pick(actor=actor, draw=draw, number=number)
+    if isinstance(outcome, DomainError):
+        raise outcome
+    return outcome
+
+
+@transaction.atomic
+def _pick(*, actor: Actor, draw: Draw, number: str) -> PlateNumber | DomainError:
+    case = _lock_case(draw.case)
+    require_selector(actor, case)
+    require_plate_case(case)
+    draw = Draw.objects.select_for_update().get(pk=draw.pk)
+    now = clock.now()
+    wanted = str(number).strip().upper().replace("·", "")
+    if draw.status != DrawStatus.OPEN:
+        raise errors.DRAW_CLOSED(field="number", status=Bi.of(draw.get_status_display()))
+    holding = PlateNumber.objects.filter(case=case, state=NumberState.HELD, until__gt=now).first()
+    if holding is not None:  # held meanwhile by composition or retention
+        raise errors.ALREADY_HOLDING(
+            field="number",
+            number=holding.display,
+            until=clock.local_date(holding.until).isoformat(),
+        )
+    if wanted not in draw.numbers:
+        raise errors.NOT_OFFERED(field="number", number=wanted[:10])
+    left = max(0, setting("DRAWS_PER_CASE") - Draw.objects.filter(case=case).count())
+    if draw.expires_at <= now:
+        _return_offers([draw.pk], at=now, status=DrawStatus.EXPIRED)
+        return errors.OFFER_EXPIRED(
+            field="number",
+            time=timezone.localtime(draw.expires_at).strftime("%H:%M"),
+            left=left,
+        )
+    hold_until = end_of_working_days(now, setting("HOLD_WORKING_DAYS"))
+    held = PlateNumber.objects.filter(number=wanted, state=NumberState.OFFERED, draw=draw).update(
+        state=NumberState.HELD, draw=None, case=case, until=hold_until
+    )
+    if held != 1:  # its offer ran out and another draw took it over
+        raise errors.NOT_OFFERED(field="number", number=wanted[:10])
+    plate = PlateNumber.objects.get(number=wanted)
+    NumberEvent.objects.create(
+        number=plate,
+        kind=EventKind.HELD,
+        at=now,
+        state=NumberState.HELD,
+        draw=draw,
+        case=case,
+        slot=plate.slot,
+    )
+    _return_offers([draw.pk], at=now, status=DrawStatus.PICKED)
+    draw.status = DrawStatus.PICKED
+    draw.picked = wanted
+    draw.picked_at = now
+    draw.save(update_fields=["status", "picked", "picked_at"])
+    if not is_online_self_service(actor):
+        record(
+            actor=actor,
+            action="plates.held",
+            subject=plate,
+            office_id=case.office_id,
+            data={"case": case.number, "number": wanted, "draw": draw.pk, "until": str(hold_until)},
+        )
+    return plate

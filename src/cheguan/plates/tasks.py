@@ -1,0 +1,14 @@
+"""Background work: return lapsed offers, holds and retained numbers. Enqueue every few
+minutes from the office's scheduler, or run ``cheguan plates sweep`` from cron; draws also
+take over lapsed numbers themselves, so a late sweep never blocks selection."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from cheguan.plates import services
+
+
+@task()
+def sweep() -> dict[str, int]:
+    return services.sweep()
