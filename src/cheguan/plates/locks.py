@@ -10,7 +10,9 @@ lock_objects). Read this before adding another.
   ``BEGIN IMMEDIATE`` (settings: ``transaction_mode``), which serialises writers, and these
   functions do nothing.
 - Order, to avoid deadlocks: the case row (``select_for_update``) first, then the pool lock,
-  then the number rows.
+  then the number rows — a draw takes its pool's shared lock before it touches any number
+  (its own lapsed hold, its previous draw's offers), since release and compaction hold the
+  exclusive lock while they write numbers.
 """
 
 from __future__ import annotations

@@ -44,24 +44,38 @@ class DrawCheck:
         return not self.problems
 
 
-def _number_at(draw: Draw, slot: int) -> PlateNumber | None:
+def _numbers_at(draw: Draw, slots: list[int]) -> dict[int, PlateNumber]:
+    """The number in each slot under the draw's pool version: one query."""
     if draw.pool_version == draw.pool.version:
-        return PlateNumber.objects.filter(pool_id=draw.pool_id, slot=slot).first()
-    row = (
-        SlotArchive.objects.select_related("number")
-        .filter(pool_id=draw.pool_id, version=draw.pool_version, slot=slot)
-        .first()
+        rows = PlateNumber.objects.filter(pool_id=draw.pool_id, slot__in=slots)
+        return {n.slot: n for n in rows}
+    archived = SlotArchive.objects.select_related("number").filter(
+        pool_id=draw.pool_id, version=draw.pool_version, slot__in=slots
     )
-    return row.number if row is not None else None
+    return {row.slot: row.number for row in archived}
 
 
-def _state_before(number: PlateNumber, event_id: int | None) -> str:
-    """The number's state just before an event id (free if nothing happened to it yet)."""
-    events = NumberEvent.objects.filter(number=number)
-    if event_id is not None:
-        events = events.filter(pk__lt=event_id)
-    last = events.order_by("-pk").values_list("state", flat=True).first()
-    return last or NumberState.FREE
+class _History:
+    """The events of the draw's candidate numbers, read once."""
+
+    def __init__(self, numbers: list[PlateNumber]) -> None:
+        self.events: dict[int, list[NumberEvent]] = {n.pk: [] for n in numbers}
+        for event in NumberEvent.objects.filter(number_id__in=list(self.events)).order_by("pk"):
+            self.events[event.number_id].append(event)
+
+    def state_before(self, number: PlateNumber, event_id: int | None) -> str:
+        """The state just before an event id (free if nothing had happened to it yet)."""
+        earlier = [e for e in self.events[number.pk] if event_id is None or e.pk < event_id]
+        return earlier[-1].state if earlier else NumberState.FREE
+
+    def offered_by(self, number: PlateNumber, draw: Draw) -> bool:
+        return any(e.draw_id == draw.pk and e.kind == "offered" for e in self.events[number.pk])
+
+    def moved_near(self, number: PlateNumber, draw: Draw, window: dt.timedelta) -> bool:
+        return any(
+            e.draw_id != draw.pk and abs(e.at - draw.drawn_at) <= window
+            for e in self.events[number.pk]
+        )
 
 
 def check_draw(draw: Draw) -> DrawCheck:
@@ -71,6 +85,8 @@ def check_draw(draw: Draw) -> DrawCheck:
     tried: set[int] = set()
     offered: list[str] = []
     window = dt.timedelta(minutes=setting("OFFER_MINUTES"))
+    at_slot = _numbers_at(draw, [c[0] for c in draw.candidates if c[2] != REPEAT])
+    history = _History(list(at_slot.values()))
     for i, (slot, logged, outcome) in enumerate(draw.candidates, start=1):
         expected = next(stream)
         if slot != expected:
@@ -83,7 +99,7 @@ def check_draw(draw: Draw) -> DrawCheck:
         if slot in tried:
             out.problems.append(f"candidate {i}: slot {slot} tried twice")
         tried.add(slot)
-        number = _number_at(draw, slot)
+        number = at_slot.get(slot)
         actual = number.number if number is not None else ""
         if logged != actual:
             out.problems.append(f"candidate {i}: slot {slot} holds {actual!r}, log says {logged!r}")
@@ -92,25 +108,19 @@ def check_draw(draw: Draw) -> DrawCheck:
             continue
         if outcome == OFFERED:
             offered.append(actual)
-            if not NumberEvent.objects.filter(number=number, draw=draw, kind="offered").exists():
+            if not history.offered_by(number, draw):
                 out.problems.append(f"candidate {i}: {actual} has no offer event for this draw")
-            elif _state_before(number, first_event) in {
+            elif history.state_before(number, first_event) in {
                 NumberState.ASSIGNED,
                 NumberState.RETAINED,
                 NumberState.RETIRED,
             }:
                 out.problems.append(f"candidate {i}: {actual} was not drawable when offered")
         elif outcome == TAKEN:
-            if _state_before(number, first_event) in FREE_STATES:
+            if history.state_before(number, first_event) in FREE_STATES:
                 out.problems.append(f"candidate {i}: {actual} logged as taken but was free")
         elif outcome == BUSY:
-            moved = (
-                NumberEvent.objects.filter(
-                    number=number, at__gte=draw.drawn_at - window, at__lte=draw.drawn_at + window
-                )
-                .exclude(draw=draw)
-                .exists()
-            )
+            moved = history.moved_near(number, draw, window)
             if not moved:
                 out.problems.append(f"candidate {i}: {actual} skipped as busy, but nobody took it")
         else:

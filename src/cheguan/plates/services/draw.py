@@ -164,6 +164,11 @@ def draw_numbers(*, actor: Actor, case: Case, plate_type: str = "") -> DrawResul
     require_selector(actor, case)
     require_plate_case(case)
     require_not_banned(actor, case)
+    plate_type = case_plate_type(case, plate_type)
+    pool = pool_of(case, plate_type)
+    # The pool's shared lock before any number row (locks.py: the order that keeps a draw
+    # from deadlocking with a release or a compaction).
+    locks.share_pool(pool.pk)
     # Locked: if another draw is taking the lapsed hold over right now, wait for it and
     # then find nothing held (rather than free the number under that draw's offer).
     held = PlateNumber.objects.select_for_update().filter(case=case, state=NumberState.HELD).first()
@@ -178,15 +183,11 @@ def draw_numbers(*, actor: Actor, case: Case, plate_type: str = "") -> DrawResul
     used = Draw.objects.filter(case=case).count()
     if used >= quota:
         raise errors.QUOTA_USED(quota=quota)
-    plate_type = case_plate_type(case, plate_type)
-    pool = pool_of(case, plate_type)
-
     open_draws = list(
         Draw.objects.filter(case=case, status=DrawStatus.OPEN).values_list("pk", flat=True)
     )
     _return_offers(open_draws, at=now, status=DrawStatus.REPLACED)
 
-    locks.share_pool(pool.pk)
     pool = Pool.objects.get(pk=pool.pk)  # the size and version under the shared lock
     seed = secrets.token_bytes(32)
     wanted = setting("DRAW_SIZE")

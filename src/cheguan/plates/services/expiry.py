@@ -95,11 +95,15 @@ def _ban_repeat_offenders(people: set[int], *, at: dt.datetime) -> None:
 
 def expire_holds(ids: list[int], *, at: dt.datetime) -> int:
     """Return these lapsed holds to the pool (rows must be locked or known lapsed)."""
-    numbers = list(PlateNumber.objects.filter(pk__in=ids, state=NumberState.HELD, until__lte=at))
+    numbers = list(
+        PlateNumber.objects.select_for_update().filter(
+            pk__in=ids, state=NumberState.HELD, until__lte=at
+        )
+    )
     if not numbers:
         return 0
     note_expired_holds(numbers, at=at)
-    PlateNumber.objects.filter(pk__in=[n.pk for n in numbers]).update(
+    PlateNumber.objects.filter(pk__in=[n.pk for n in numbers], state=NumberState.HELD).update(
         state=NumberState.FREE, case=None, until=None, retained_for=None, retained_until=None
     )
     return len(numbers)
