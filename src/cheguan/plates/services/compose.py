@@ -16,7 +16,6 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Q
 
 from cheguan.accounts.actor import Actor
 from cheguan.audit.services import record
@@ -29,15 +28,13 @@ from cheguan.plates.models import (
     ComposeCheck,
     Draw,
     DrawStatus,
-    EventKind,
-    NumberEvent,
     NumberState,
     PlateNumber,
     Pool,
 )
 from cheguan.plates.services.conditions import raise_all, refuse_if_holding
-from cheguan.plates.services.draw import _lock_case, _return_offers
 from cheguan.plates.services.expiry import end_of_working_days, note_expired_holds
+from cheguan.plates.services.holding import drawable, end_open_draws, hold, lock_case
 from cheguan.plates.services.selection import (
     case_plate_type,
     is_online_self_service,
@@ -47,13 +44,6 @@ from cheguan.plates.services.selection import (
     require_selector,
     type_words,
 )
-
-
-def _drawable(now: dt.datetime) -> Q:
-    """The same condition as the draw's claim: free, or offered or held past its time."""
-    return Q(state=NumberState.FREE) | Q(
-        state__in=[NumberState.OFFERED, NumberState.HELD], until__lt=now
-    )
 
 
 def compose_checks_left(case: Case) -> int:
@@ -143,7 +133,7 @@ def check_composed(
     Refused whole (and not counted): a case that needs no plate, is closed or already holds
     a number; a plate type the office does not open to composition; no numbers or too many;
     a used-up quota; a citizen barred from online selection."""
-    case = _lock_case(case)
+    case = lock_case(case)
     require_selector(actor, case)
     require_plate_case(case)
     require_not_banned(actor, case)
@@ -200,7 +190,7 @@ def hold_composed(*, actor: Actor, case: Case, number: str) -> PlateNumber:
     working day, exactly as a pick from a draw does. The number must have been reported
     available by one of this case's checks and must still be free (or its offer or hold
     run out); the case's open draw, if any, ends and its numbers go back."""
-    case = _lock_case(case)
+    case = lock_case(case)
     require_selector(actor, case)
     require_plate_case(case)
     require_not_banned(actor, case)
@@ -230,7 +220,7 @@ def hold_composed(*, actor: Actor, case: Case, number: str) -> PlateNumber:
     plate = (
         PlateNumber.objects.select_for_update()
         .select_related("segment")
-        .filter(_drawable(now), number=wanted, pool=pool)
+        .filter(drawable(now), number=wanted, pool=pool)
         .first()
     )
     if plate is None:
@@ -247,25 +237,9 @@ def hold_composed(*, actor: Actor, case: Case, number: str) -> PlateNumber:
             status=DrawStatus.EXPIRED
         )
     # The case's own open draw ends: its numbers go back and it can no longer be picked from.
-    _return_offers(
-        list(Draw.objects.filter(case=case, status=DrawStatus.OPEN).values_list("pk", flat=True)),
-        at=now,
-        status=DrawStatus.REPLACED,
-    )
+    end_open_draws(case, at=now)
     hold_until = end_of_working_days(now, setting("HOLD_WORKING_DAYS"))
-    plate.state = NumberState.HELD
-    plate.draw = None
-    plate.case = case
-    plate.until = hold_until
-    plate.save(update_fields=["state", "draw", "case", "until"])
-    NumberEvent.objects.create(
-        number=plate,
-        kind=EventKind.HELD,
-        at=now,
-        state=NumberState.HELD,
-        case=case,
-        slot=plate.slot,
-    )
+    hold(plate, case=case, until=hold_until, at=now)
     if not is_online_self_service(actor):
         record(
             actor=actor,

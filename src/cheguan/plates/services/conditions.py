@@ -59,7 +59,9 @@ def raise_all(problems: list[DomainError]) -> None:
 def refuse_if_holding(case: Case, now: dt.datetime) -> None:
     """A case holds one number at a time (as the draw has it): a live hold refuses another
     choice; a hold that ran out goes back to the pool first."""
-    held = PlateNumber.objects.filter(case=case, state=NumberState.HELD).first()
+    # Locked: if another draw is taking the lapsed hold over right now, wait for it and
+    # then find nothing held (rather than free the number under that draw's offer).
+    held = PlateNumber.objects.select_for_update().filter(case=case, state=NumberState.HELD).first()
     if held is None or held.until is None:
         return
     if held.until > now:

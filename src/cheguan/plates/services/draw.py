@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from cheguan.accounts.actor import Actor
@@ -37,7 +36,9 @@ from cheguan.plates.models import (
     PlateNumber,
     Pool,
 )
-from cheguan.plates.services.expiry import end_of_working_days, expire_holds, note_expired_holds
+from cheguan.plates.services.conditions import refuse_if_holding
+from cheguan.plates.services.expiry import end_of_working_days, note_expired_holds
+from cheguan.plates.services.holding import drawable, end_open_draws, lock_case, return_offers
 from cheguan.plates.services.selection import (
     case_plate_type,
     is_online_self_service,
@@ -66,50 +67,12 @@ def slot_stream(seed: bytes, size: int) -> Iterator[int]:
         i += 1
 
 
-def _lock_case(case: Case) -> Case:
-    # NO KEY UPDATE: a concurrent draw taking over this case's lapsed hold writes an event
-    # that references the case (a foreign-key check, KEY SHARE); FOR UPDATE would block it
-    # while this transaction waits for that draw's number row: a deadlock.
-    return (
-        Case.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("service", "vehicle")
-        .get(pk=case.pk)
-    )
-
-
-def _return_offers(draw_ids: list[int], *, at: dt.datetime, status: str) -> None:
-    """Numbers still offered by these draws go back to the pool (they keep their slots: a
-    slot-sampled pool has no front or back, so the return is as random as the draw)."""
-    if not draw_ids:
-        return
-    # Locked before they are changed: a lapsed offer another draw is taking over right now
-    # is waited for and then left to that draw (a plain read here freed it under that draw).
-    rows = list(
-        PlateNumber.objects.select_for_update()
-        .filter(draw_id__in=draw_ids, state=NumberState.OFFERED)
-        .values_list("pk", "slot", "draw_id")
-    )
-    PlateNumber.objects.filter(pk__in=[pk for pk, _s, _d in rows]).update(
-        state=NumberState.FREE, draw=None, until=None
-    )
-    NumberEvent.objects.bulk_create(
-        NumberEvent(
-            number_id=pk, kind=EventKind.RETURNED, at=at, state=NumberState.FREE, draw_id=d, slot=s
-        )
-        for pk, s, d in rows
-    )
-    Draw.objects.filter(pk__in=draw_ids, status=DrawStatus.OPEN).update(status=status)
-
-
 def _claim(pool: Pool, slots: list[int], now: dt.datetime) -> dict[int, PlateNumber]:
     """Lock the drawable numbers at these slots: free, or offered/held past their time.
     ``SKIP LOCKED``: a number another draw is claiming right now is skipped, not waited for."""
-    drawable = Q(state=NumberState.FREE) | Q(
-        state__in=[NumberState.OFFERED, NumberState.HELD], until__lt=now
-    )
     rows = (
         PlateNumber.objects.select_for_update(skip_locked=True)
-        .filter(drawable, pool=pool, slot__in=slots)
+        .filter(drawable(now), pool=pool, slot__in=slots)
         .only("pk", "number", "slot", "state", "draw_id", "case_id", "until")
     )
     return {row.slot: row for row in rows}
@@ -160,7 +123,7 @@ def draw_numbers(*, actor: Actor, case: Case, plate_type: str = "") -> DrawResul
     that needs no plate or is closed, one that already holds a number, a used-up quota, a
     citizen barred from online selection.
     """
-    case = _lock_case(case)
+    case = lock_case(case)
     require_selector(actor, case)
     require_plate_case(case)
     require_not_banned(actor, case)
@@ -169,24 +132,13 @@ def draw_numbers(*, actor: Actor, case: Case, plate_type: str = "") -> DrawResul
     # The pool's shared lock before any number row (locks.py: the order that keeps a draw
     # from deadlocking with a release or a compaction).
     locks.share_pool(pool.pk)
-    # Locked: if another draw is taking the lapsed hold over right now, wait for it and
-    # then find nothing held (rather than free the number under that draw's offer).
-    held = PlateNumber.objects.select_for_update().filter(case=case, state=NumberState.HELD).first()
     now = clock.now()
-    if held is not None and held.until > now:
-        raise errors.ALREADY_HOLDING(
-            number=held.display, until=clock.local_date(held.until).isoformat()
-        )
-    if held is not None:  # its hold ran out: it goes back before the case draws again
-        expire_holds([held.pk], at=now)
+    refuse_if_holding(case, now)
     quota = setting("DRAWS_PER_CASE")
     used = Draw.objects.filter(case=case).count()
     if used >= quota:
         raise errors.QUOTA_USED(quota=quota)
-    open_draws = list(
-        Draw.objects.filter(case=case, status=DrawStatus.OPEN).values_list("pk", flat=True)
-    )
-    _return_offers(open_draws, at=now, status=DrawStatus.REPLACED)
+    end_open_draws(case, at=now)
 
     pool = Pool.objects.get(pk=pool.pk)  # the size and version under the shared lock
     seed = secrets.token_bytes(32)
@@ -297,7 +249,7 @@ def pick_number(*, actor: Actor, draw: Draw, number: str) -> PlateNumber:
 
 @transaction.atomic
 def _pick(*, actor: Actor, draw: Draw, number: str) -> PlateNumber | DomainError:
-    case = _lock_case(draw.case)
+    case = lock_case(draw.case)
     require_selector(actor, case)
     require_plate_case(case)
     draw = Draw.objects.select_for_update().get(pk=draw.pk)
@@ -305,18 +257,12 @@ def _pick(*, actor: Actor, draw: Draw, number: str) -> PlateNumber | DomainError
     wanted = str(number).strip().upper().replace("·", "")
     if draw.status != DrawStatus.OPEN:
         raise errors.DRAW_CLOSED(field="number", status=Bi.of(draw.get_status_display()))
-    holding = PlateNumber.objects.filter(case=case, state=NumberState.HELD, until__gt=now).first()
-    if holding is not None:  # held meanwhile by composition or retention
-        raise errors.ALREADY_HOLDING(
-            field="number",
-            number=holding.display,
-            until=clock.local_date(holding.until).isoformat(),
-        )
+    refuse_if_holding(case, now)  # held meanwhile by composition or retention
     if wanted not in draw.numbers:
         raise errors.NOT_OFFERED(field="number", number=wanted[:10])
     left = max(0, setting("DRAWS_PER_CASE") - Draw.objects.filter(case=case).count())
     if draw.expires_at <= now:
-        _return_offers([draw.pk], at=now, status=DrawStatus.EXPIRED)
+        return_offers([draw.pk], at=now, status=DrawStatus.EXPIRED)
         return errors.OFFER_EXPIRED(
             field="number",
             time=timezone.localtime(draw.expires_at).strftime("%H:%M"),
@@ -338,7 +284,7 @@ def _pick(*, actor: Actor, draw: Draw, number: str) -> PlateNumber | DomainError
         case=case,
         slot=plate.slot,
     )
-    _return_offers([draw.pk], at=now, status=DrawStatus.PICKED)
+    return_offers([draw.pk], at=now, status=DrawStatus.PICKED)
     draw.status = DrawStatus.PICKED
     draw.picked = wanted
     draw.picked_at = now

@@ -25,6 +25,7 @@ from cheguan.plates.models import (
     PlateNumber,
     SelectionBan,
 )
+from cheguan.plates.services.holding import return_numbers
 from cheguan.workdays.services import add_working_days
 
 
@@ -117,15 +118,7 @@ def expire_offers(ids: list[int], *, at: dt.datetime) -> int:
     )
     if not rows:
         return 0
-    PlateNumber.objects.filter(pk__in=[r[0] for r in rows]).update(
-        state=NumberState.FREE, draw=None, until=None
-    )
-    NumberEvent.objects.bulk_create(
-        NumberEvent(
-            number_id=pk, kind=EventKind.RETURNED, at=at, state=NumberState.FREE, draw_id=d, slot=s
-        )
-        for pk, s, d in rows
-    )
+    return_numbers(rows, at=at)
     Draw.objects.filter(pk__in={r[2] for r in rows}, status=DrawStatus.OPEN).update(
         status=DrawStatus.EXPIRED
     )

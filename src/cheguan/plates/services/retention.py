@@ -43,8 +43,6 @@ from cheguan.core.errors import NOT_AUTHENTICATED, NOT_FOUND, Bi, DomainError
 from cheguan.plates import errors, formats
 from cheguan.plates.conf import setting
 from cheguan.plates.models import (
-    Draw,
-    DrawStatus,
     EventKind,
     NumberEvent,
     NumberState,
@@ -56,8 +54,8 @@ from cheguan.plates.services.conditions import (
     refuse_if_holding,
     settlement_problems,
 )
-from cheguan.plates.services.draw import _lock_case, _return_offers
 from cheguan.plates.services.expiry import end_of_working_days
+from cheguan.plates.services.holding import end_open_draws, hold, lock_case
 from cheguan.plates.services.selection import (
     OPEN_STATUSES,
     case_plate_type,
@@ -283,7 +281,7 @@ def use_retained(*, actor: Actor, case: Case, number: str) -> PlateNumber:
     least the usual ``HOLD_WORKING_DAYS``; a number held this way for another case of the
     same person (say, one withdrawn) moves to this case. Refused once ``retained_until``
     has passed."""
-    case = _lock_case(case)
+    case = lock_case(case)
     require_selector(actor, case)
     require_plate_case(case)
     now = clock.now()
@@ -319,24 +317,8 @@ def use_retained(*, actor: Actor, case: Case, number: str) -> PlateNumber:
         end_of_working_days(now, setting("HOLD_WORKING_DAYS")), _end_of_day(plate.retained_until)
     )
     moved_from = plate.case if plate.state == NumberState.HELD else None
-    _return_offers(
-        list(Draw.objects.filter(case=case, status=DrawStatus.OPEN).values_list("pk", flat=True)),
-        at=now,
-        status=DrawStatus.REPLACED,
-    )
-    plate.state = NumberState.HELD
-    plate.case = case
-    plate.until = hold_until
-    plate.draw = None
-    plate.save(update_fields=["state", "case", "until", "draw"])
-    NumberEvent.objects.create(
-        number=plate,
-        kind=EventKind.HELD,
-        at=now,
-        state=NumberState.HELD,
-        case=case,
-        slot=plate.slot,
-    )
+    end_open_draws(case, at=now)
+    hold(plate, case=case, until=hold_until, at=now)
     record(
         actor=actor,
         action="plates.held",

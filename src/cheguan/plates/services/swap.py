@@ -32,7 +32,7 @@ from cheguan.plates.services.conditions import (
     settlement_problems,
     vehicle_words,
 )
-from cheguan.plates.services.draw import _lock_case
+from cheguan.plates.services.holding import lock_case
 from cheguan.plates.services.selection import OPEN_STATUSES, require_selector, type_words
 from cheguan.registry import codes
 from cheguan.registry.models import Vehicle
@@ -125,7 +125,7 @@ def _problems(
 def swap_numbers(*, actor: Actor, case: Case, vehicle_a: Vehicle, vehicle_b: Vehicle) -> Swap:
     """Exchange the numbers of two of the applicant's vehicles (the applicant, the clerk
     assisting them, or a clerk of the office). Audited as ``plates.swapped``."""
-    case = _lock_case(case)
+    case = lock_case(case)
     require_selector(actor, case)
     _require_swap_case(case)
     if vehicle_a.pk == vehicle_b.pk:
