@@ -1,9 +1,10 @@
 """Cheguan settings: one file, read from the environment (12-factor).
 
 Every setting that differs between a laptop and production comes from an environment
-variable; the defaults are the development defaults (SQLite under ``var/``, DEBUG on).
-With ``DEBUG`` off, ``cheguan.core.checks`` refuses to start on the development secret
-key or an empty ``ALLOWED_HOSTS``.
+variable. Debugging is OFF unless ``CHEGUAN_DEBUG`` turns it on (``make run`` and the tests
+do); with it off, ``cheguan.core.checks`` refuses to start on the development secret key, a
+weak one, or an empty ``ALLOWED_HOSTS``. The other defaults are the development ones
+(SQLite under ``var/``).
 """
 
 import os
@@ -16,9 +17,15 @@ BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = Path(os.environ.get("CHEGUAN_HOME", BASE_DIR.parent.parent))
 VAR_DIR = Path(os.environ.get("CHEGUAN_VAR", PROJECT_DIR / "var"))
 
+
+def _flag(name: str) -> bool:
+    """An on/off environment variable: ``1``, ``true``, ``yes``, ``on`` mean on; unset is off."""
+    return os.environ.get(name, "0").lower() in {"1", "true", "yes", "on"}
+
+
 DEV_SECRET_KEY = "cheguan-development-key-do-not-use-in-production"  # noqa: S105
 SECRET_KEY = os.environ.get("CHEGUAN_SECRET_KEY", DEV_SECRET_KEY)
-DEBUG = os.environ.get("CHEGUAN_DEBUG", "1").lower() in {"1", "true", "yes", "on"}
+DEBUG = _flag("CHEGUAN_DEBUG")
 ALLOWED_HOSTS = [h for h in os.environ.get("CHEGUAN_ALLOWED_HOSTS", "").split(",") if h]
 if DEBUG and not ALLOWED_HOSTS:
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
@@ -146,6 +153,15 @@ CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# --- HTTPS (served behind the reverse proxy, docs/deploy.md §6) ------------------------
+# The proxy sends X-Forwarded-Proto; gunicorn trusts it from CHEGUAN_FORWARDED_ALLOW_IPS
+# only. HSTS for a year, subdomains included; preloading is the decision of whoever owns
+# the registrable domain (it binds every subdomain of it), so it is opt-in.
+SECURE_SSL_REDIRECT = not DEBUG
+SECURE_HSTS_SECONDS = int(os.environ.get("CHEGUAN_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = _flag("CHEGUAN_HSTS_PRELOAD")
+
 # --- content security policy (django-csp 4) --------------------------------------------
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -213,7 +229,8 @@ NINJA_PAGINATION_PER_PAGE = 50
 # one address, and locking the address would lock out every citizen behind it.
 # models.W040: the figures' covering index (cases.Case) is PostgreSQL's INCLUDE; SQLite
 # builds it without the extra columns, which is all the embedded database needs.
-SILENCED_SYSTEM_CHECKS = ["axes.W006", "models.W040"]
+# security.W021: HSTS preload is opt-in (CHEGUAN_HSTS_PRELOAD, see "HTTPS" above).
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "models.W040", "security.W021"]
 
 # --- cases ----------------------------------------------------------------------------
 CHEGUAN_MAX_UPLOAD_MB = 10
