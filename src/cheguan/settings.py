@@ -206,6 +206,12 @@ TASKS = {
 }
 
 # --- logging: no personal data in logs (see cheguan.core.masking) ----------------------
+# Every line goes through the one masked handler. Django's own defaults give "django"
+# (debug-only console) and "django.server" (runserver's access log, query strings and all)
+# handlers of their own, without the filter: both are re-pointed here. gunicorn's logs are
+# masked in gunicorn.conf.py. The audit anchors' lines have their own logger, always at
+# INFO, for the deploy guide to ship off the machine (docs/deploy.md §7).
+LOG_LEVEL = os.environ.get("CHEGUAN_LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -218,8 +224,13 @@ LOGGING = {
             "filters": ["mask_personal"],
         }
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("CHEGUAN_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+        "cheguan.audit.anchor": {"level": "INFO"},
+    },
 }
 
 # --- the API --------------------------------------------------------------------------

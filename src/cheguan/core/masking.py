@@ -66,14 +66,19 @@ def mask_mapping(data: Any) -> Any:
     return data
 
 
-# 18-character resident ID numbers and mainland mobile numbers, as they may slip into text.
+# 18-character resident ID numbers, mainland mobile numbers (also after +86 or 86) and
+# landline numbers with their area code (0574-88851234), as they may slip into text. Only
+# whole words: digits inside a longer run of letters and digits (a hash, a token, the
+# audit anchor lines) are left alone.
 _ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
-_PHONE_RE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+_PHONE_RE = re.compile(r"(?<![0-9A-Za-z])((?:\+?86)?1[3-9]\d)(\d{4})(\d{4})(?![0-9A-Za-z])")
+_LANDLINE_RE = re.compile(r"(?<![0-9A-Za-z-])(0\d{2,3}-?)(\d{3,4})(\d{4})(?![0-9A-Za-z-])")
 
 
 def scrub_text(text: str) -> str:
     text = _ID_RE.sub(lambda m: m.group(1) + "********" + m.group(3)[-4:], text)
-    return _PHONE_RE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+    text = _PHONE_RE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+    return _LANDLINE_RE.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text)
 
 
 class MaskPersonalDataFilter(logging.Filter):
