@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from typing import Any
+
+from cheguan.core.errors import ErrorCode
 
 
 def mask_id_number(value: str | None) -> str:
@@ -93,3 +96,22 @@ class MaskPersonalDataFilter(logging.Filter):
         if scrubbed != message:
             record.msg, record.args = scrubbed, None
         return True
+
+
+# --- personal data stays out of URLs ----------------------------------------------------
+# A URL ends up in access logs, browser history, proxies and Referer headers: searches by
+# ID number, phone or name are POSTs. A request that still puts one in the query string
+# is refused rather than answered, so no client comes to rely on it.
+PERSONAL_DATA_IN_URL = ErrorCode(
+    "core.personal_data_in_url",
+    "身份证号码、电话号码和姓名不能放在网址里；请在表单或请求正文（POST）中提交查询。",
+    "ID numbers, phone numbers and names are not accepted in the address (URL); send the "
+    "search in the form or in the request body (POST).",
+)
+
+
+def refuse_personal_query(query: Mapping[str, Any], *names: str) -> None:
+    """Raise :data:`PERSONAL_DATA_IN_URL` if any of ``names`` is in the query string."""
+    for name in names:
+        if query.get(name):
+            raise PERSONAL_DATA_IN_URL(field=name)
