@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "cheguan.accounts.session_limits.SessionLimitMiddleware",
     "cheguan.accounts.middleware.AssistedSessionMiddleware",
     "cheguan.web.middleware.ElderModeMiddleware",
     "cheguan.core.idempotency.IdempotencyMiddleware",
@@ -145,6 +146,11 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 # Assisted service (帮办) ends after this many idle minutes.
 CHEGUAN_ASSISTED_IDLE_MINUTES = 30
+# How long a login lasts (cheguan.accounts.session_limits): staff and partner agents are
+# logged out a working day after they logged in, however busy; citizens after this long
+# without a request.
+CHEGUAN_STAFF_SESSION_HOURS = float(os.environ.get("CHEGUAN_STAFF_SESSION_HOURS", "10"))
+CHEGUAN_CITIZEN_IDLE_MINUTES = int(os.environ.get("CHEGUAN_CITIZEN_IDLE_MINUTES", "120"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

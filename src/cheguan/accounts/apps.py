@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "cheguan.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from cheguan.accounts import signals  # noqa: F401  (logins and logouts into the audit trail)
