@@ -249,6 +249,13 @@ NINJA_PAGINATION_PER_PAGE = 50
 # security.W021: HSTS preload is opt-in (CHEGUAN_HSTS_PRELOAD, see "HTTPS" above).
 SILENCED_SYSTEM_CHECKS = ["axes.W006", "models.W040", "security.W021"]
 
+# --- audit ----------------------------------------------------------------------------
+# Where `cheguan audit anchor` appends its anchor lines (ADR 0010), besides the database
+# and the cheguan.audit.anchor log; `cheguan audit verify` checks the anchors against it.
+CHEGUAN_AUDIT_ANCHOR_FILE = Path(
+    os.environ.get("CHEGUAN_AUDIT_ANCHOR_FILE", VAR_DIR / "audit-anchors.log")
+)
+
 # --- cases ----------------------------------------------------------------------------
 CHEGUAN_MAX_UPLOAD_MB = 10
 CHEGUAN_NOTIFIERS = [
