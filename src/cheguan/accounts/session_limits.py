@@ -45,13 +45,15 @@ def _idle_seconds() -> int:
     return int(settings.CHEGUAN_CITIZEN_IDLE_MINUTES * 60)
 
 
-def start(request, user) -> None:
-    """Stamp a new login: when it began (staff) and when it was last used (citizens)."""
+def start(session, user) -> None:
+    """Stamp a new login's session: when it began (staff) and when it was last used
+    (citizens). ``accounts.signals`` calls it on every login; code that makes a login
+    session by hand (a benchmark) calls it too."""
     now = clock.now().timestamp()
-    request.session[LOGIN_AT] = now
-    request.session[SEEN_AT] = now
+    session[LOGIN_AT] = now
+    session[SEEN_AT] = now
     is_citizen = user.role == Role.CITIZEN
-    request.session.set_expiry(_idle_seconds() if is_citizen else _staff_seconds())
+    session.set_expiry(_idle_seconds() if is_citizen else _staff_seconds())
 
 
 def ended(session, user, now: float) -> str | None:

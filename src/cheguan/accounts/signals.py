@@ -50,7 +50,7 @@ def masked_user_name(typed: object) -> str:
 @receiver(user_logged_in, dispatch_uid="cheguan.accounts.logged_in")
 def record_login(sender, request, user, **kwargs) -> None:
     if request is not None and hasattr(request, "session"):
-        session_limits.start(request, user)
+        session_limits.start(request.session, user)
     with transaction.atomic():
         audit.record(actor=Actor(user=user), action="accounts.logged_in", subject=user)
 
