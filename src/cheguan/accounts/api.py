@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Status
 
 from cheguan.accounts import queries, services
 from cheguan.accounts.actor import actor_for
 from cheguan.accounts.models import ApiToken, AssistedSession, ConsentMethod
 from cheguan.accounts.permissions import require
-from cheguan.core.schemas import ERRORS
+from cheguan.core.schemas import ERRORS, Schema
 
 router = Router(tags=["accounts"])
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import FileResponse
-from ninja import Field, File, Form, Path, Query, Router, Schema, Status
+from ninja import Field, File, Form, Path, Query, Router, Status
 from ninja.files import UploadedFile
 
 from cheguan.accounts.actor import actor_for
 from cheguan.cases import services as case_services
 from cheguan.core import clock
 from cheguan.core.errors import NOT_FOUND
-from cheguan.core.schemas import ERRORS
+from cheguan.core.schemas import ERRORS, Schema
 from cheguan.inspection import queries, services, signing
 
 router = Router(tags=["inspection"])
