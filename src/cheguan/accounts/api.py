@@ -21,7 +21,10 @@ class OfficeOut(Schema):
     plate_prefix: str
 
 
-class OrganisationOut(Schema):
+class UserOrganisationOut(Schema):
+    """The organisation a partner user works for (not registry's OrganisationOut: the OpenAPI
+    document names schemas by class name, and two of one name were one schema there)."""
+
     id: int
     name: str
     kind: str
@@ -73,7 +76,7 @@ class MeOut(Schema):
     label: str
     role: str
     office: OfficeOut | None
-    organisation: OrganisationOut | None
+    organisation: UserOrganisationOut | None
     person: CitizenOut | None = Field(..., description="A citizen's own record, masked")
     elder_mode: bool
     assisted_session: AssistedSessionOut | None = Field(
@@ -135,7 +138,7 @@ def me(request):
         office=OfficeOut(code=office.code, name=office.name, plate_prefix=office.plate_prefix)
         if office is not None
         else None,
-        organisation=OrganisationOut(id=org.pk, name=org.name, kind=org.kind) if org else None,
+        organisation=UserOrganisationOut(id=org.pk, name=org.name, kind=org.kind) if org else None,
         person=CitizenOut.of(user.person) if user.person_id else None,
         elder_mode=user.elder_mode,
         assisted_session=AssistedSessionOut.of(session) if session is not None else None,
