@@ -364,3 +364,34 @@ def test_json_the_parser_would_read_is_checked_however_it_is_encoded(admin, body
     assert r.status_code == 422
     assert r.json()["code"] in {"core.invalid_character", "core.nul_character"}
     assert not ApiToken.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "content_type", "status", "code"),
+    [
+        (
+            "/api/accounts/tokens",
+            b'{"name": "a\xffb"}',
+            "application/json",
+            400,
+            "core.invalid_json",
+        ),
+        ("/api/accounts/tokens?note=%FF%FE", b'{"name": "ok"}', "application/json", 201, None),
+        (
+            "/api/accounts/tokens",
+            b"name=%FF",
+            "application/x-www-form-urlencoded",
+            400,
+            "core.invalid_json",
+        ),
+        ("/api/cases/%FF", b"", "application/json", 405, "core.method_not_allowed"),
+    ],
+)
+def test_invalid_utf8_is_never_a_crash(admin, path, body, content_type, status, code):
+    """Django reads paths, queries and forms with errors="replace" (U+FFFD, a real character);
+    a JSON body that is not UTF-8 is not JSON."""
+    r = admin.post(path, body, content_type=content_type)
+
+    assert r.status_code == status, r.content
+    if code is not None:
+        assert r.json()["code"] == code
