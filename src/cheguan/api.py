@@ -7,8 +7,6 @@ revocable bearer token for partner systems.
 
 from __future__ import annotations
 
-import functools
-
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -16,7 +14,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from cheguan.accounts.actor import Actor
-from cheguan.core.api_input import NUL_CHARACTER, JsonParser, invalid_input, nul_field
+from cheguan.core.api_input import JsonParser, invalid_input
 from cheguan.core.errors import (
     NOT_AUTHENTICATED,
     NOT_FOUND,
@@ -24,6 +22,7 @@ from cheguan.core.errors import (
     ErrorCode,
     ValidationErrors,
 )
+from cheguan.core.input_guard import error_for_status
 from cheguan.core.schemas import ERRORS, ErrorOut  # noqa: F401  (re-exported)
 
 
@@ -173,40 +172,20 @@ CSRF_FAILED = ErrorCode(
     "The page has expired (CSRF check failed); reload the page and try again, or use an API token.",
     403,
 )
-_HTTP = {
-    403: CSRF_FAILED,  # the only 403 ninja raises itself
-    405: ErrorCode(
-        "core.method_not_allowed", "不支持该请求方法。", "This method is not allowed here.", 405
-    ),
-    413: ErrorCode("core.too_large", "请求过大。", "The request is too large.", 413),
-}
 
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
     if isinstance(exc.__cause__, DomainError):  # raised by our parser, wrapped by ninja
         return _response(request, exc.__cause__)
-    code = _HTTP.get(exc.status_code) or ErrorCode(
-        "core.bad_request", "请求无效：{detail}", "Bad request: {detail}", exc.status_code
-    )
-    err = code(detail=str(exc.message)) if "{detail}" in code.en else code()
-    return _response(request, err)
+    if exc.status_code == 403:  # the only 403 ninja raises itself
+        return _response(request, CSRF_FAILED())
+    return _response(request, error_for_status(exc.status_code))
 
 
-def _refuse_nul(run):
-    """Before anything else: text with a NUL character never reaches a handler."""
-
-    @functools.wraps(run)
-    def checked(request, *args, **kw):
-        field = nul_field(request, kw)
-        if field is not None:
-            return _response(request, NUL_CHARACTER(field=field or None))
-        return run(request, *args, **kw)
-
-    return checked
-
-
-api.add_decorator(_refuse_nul, mode="view")
+# Text with control characters, bodies too large, and errors that are not JSON (an unknown
+# path, a wrong method) are handled before and after ninja, for the API and the pages alike:
+# cheguan.core.input_guard.InputGuardMiddleware.
 
 
 def register_routers() -> None:

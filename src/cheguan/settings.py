@@ -72,6 +72,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Before anything reads the session, the user or the database (everything above is lazy):
+    # refuses control characters and unusable bodies; gives /api/ errors the JSON shape.
+    "cheguan.core.input_guard.InputGuardMiddleware",
     "cheguan.accounts.session_limits.SessionLimitMiddleware",
     "cheguan.accounts.middleware.PartnerStandingMiddleware",
     "cheguan.accounts.middleware.AssistedSessionMiddleware",

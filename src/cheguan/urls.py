@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from cheguan.accounts.views import AdminLoginForm
 from cheguan.api import api
+
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("api/", api.urls),

@@ -6,6 +6,7 @@ from django.test import Client
 from cheguan.accounts.models import Role
 from cheguan.accounts.services import TOKEN_NAME_REQUIRED
 from cheguan.core.errors import INVALID_INPUT, NOT_AUTHENTICATED, NOT_FOUND
+from cheguan.core.input_guard import METHOD_NOT_ALLOWED
 
 pytestmark = pytest.mark.django_db
 
@@ -113,11 +114,102 @@ def test_no_credentials_is_401_not_authenticated(client):
     }
 
 
-def test_a_wrong_method_is_405_naming_the_allowed_ones(admin_client):
-    """ninja answers this in its router, before any handler: plain text (ADR 0004)."""
-    r = admin_client.delete("/api/accounts/me")
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_a_wrong_method_is_a_coded_405_naming_the_allowed_ones(admin_client, method):
+    """ninja answers this in its router, before any handler, in plain text; the door
+    (``cheguan.core.input_guard``) gives it the error shape and keeps the Allow header."""
+    r = getattr(admin_client, method)("/api/accounts/tokens/1/revoke", HTTP_ACCEPT_LANGUAGE="en")
 
-    assert (r.status_code, r["Allow"]) == (405, "GET")
+    assert (r.status_code, r["Allow"]) == (405, "POST")
+    assert r.json() == {
+        "code": "core.method_not_allowed",
+        "message": METHOD_NOT_ALLOWED.en.format(allowed="POST"),
+        "field": None,
+    }
+
+
+def test_a_wrong_method_is_405_for_anonymous_callers_too():
+    r = Client().put("/api/accounts/me")
+
+    assert (r.status_code, r["Allow"], r.json()["code"]) == (405, "GET", "core.method_not_allowed")
+
+
+@pytest.mark.parametrize("path", ["/api/nothing-here", "/api/accounts/me/more", "/api/cases/"])
+def test_an_unknown_api_path_is_a_coded_404_not_an_html_page(path):
+    for r in (Client().get(path), Client().post(path, {}, content_type="application/json")):
+        assert r.status_code == 404
+        assert r.json() == {"code": "core.not_found", "message": NOT_FOUND.zh, "field": None}
+
+
+def test_an_unknown_page_is_still_an_html_404(client):
+    r = client.get("/nothing-here/")
+
+    assert r.status_code == 404
+    assert r["Content-Type"].startswith("text/html")
+
+
+def test_a_body_over_the_upload_limit_is_413_too_large(admin_client, settings):
+    big = b'{"name": "' + b"x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1) + b'"}'
+
+    r = _post(admin_client, "/api/accounts/tokens", big, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert r.status_code == 413
+    assert r.json()["code"] == "core.too_large"
+    assert r.json()["message"].startswith("The request is too large: send at most 12 MB")
+
+
+def test_a_page_body_over_the_limit_is_a_413_page(client, settings):
+    big = "reasons=" + "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+
+    r = client.post("/accounts/login/", big, content_type="application/x-www-form-urlencoded")
+
+    assert r.status_code == 413
+    assert r["Content-Type"].startswith("text/html")
+    assert "core.too_large" in r.content.decode()
+
+
+def test_too_many_form_fields_is_413_too_large(admin_client, settings):
+    form = "&".join(f"f{i}=1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+
+    r = admin_client.post(
+        "/api/accounts/tokens", form, content_type="application/x-www-form-urlencoded"
+    )
+
+    assert (r.status_code, r.json()["code"]) == (413, "core.too_large")
+
+
+@pytest.mark.parametrize("path", ["/api/accounts/tokens", "/api/cases/20261123000001/documents"])
+def test_multipart_without_a_boundary_is_a_coded_400(admin_client, path):
+    body = b'--x\r\nContent-Disposition: form-data; name="name"\r\n\r\nx\r\n--x--\r\n'
+
+    r = admin_client.post(path, body, content_type="multipart/form-data")
+
+    assert r.status_code == 400
+    assert (r.json()["code"], r.json()["field"]) == ("core.invalid_multipart", None)
+
+
+def test_multipart_without_a_boundary_on_a_page_is_a_400_page(client):
+    r = client.post("/accounts/login/", b"--x--", content_type="multipart/form-data")
+
+    assert r.status_code == 400
+    assert "core.invalid_multipart" in r.content.decode()
+
+
+def test_a_server_error_under_the_api_keeps_its_500_but_has_the_shape(make, monkeypatch):
+    """A 500 is still a bug and still a 500 (logged); the client gets a body it can parse."""
+    from cheguan.accounts import queries
+
+    def broken(actor):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(queries, "open_assisted_session", broken)
+    client = Client(raise_request_exception=False)
+    client.force_login(make.user(Role.CITIZEN))
+
+    r = client.get("/api/accounts/me")
+
+    assert r.status_code == 500
+    assert (r.json()["code"], r.json()["field"]) == ("core.server_error", None)
 
 
 # --- language -------------------------------------------------------------------------------

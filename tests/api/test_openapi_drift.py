@@ -79,3 +79,23 @@ def test_check_exits_non_zero_from_the_command_line(tmp_path):
 def test_check_of_a_missing_file_says_how_to_create_it(tmp_path):
     with pytest.raises(CommandError, match="cheguan openapi --write"):
         call_command("openapi", check=str(tmp_path / "nope.json"))
+
+
+def _schemas(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _schemas(sub)
+
+
+def test_no_two_api_schemas_share_a_name():
+    """The document names a schema by its class name, so two classes of one name are one schema
+    there: ``/api/accounts/me`` was documented with registry's ``OrganisationOut`` and
+    ``/api/inspection/checks`` with plates' ``CheckOut`` (schemathesis' response check)."""
+    from cheguan.api import api  # noqa: F401  (imports every router and its schemas)
+    from cheguan.core.schemas import Schema
+
+    names: dict[str, set[str]] = {}
+    for cls in _schemas(Schema):
+        names.setdefault(cls.__name__, set()).add(cls.__module__)
+
+    assert {name: modules for name, modules in names.items() if len(modules) > 1} == {}

@@ -158,12 +158,21 @@ def test_the_check_page_says_a_good_number_may_be_chosen(client, office):
     assert "Yes: it follows this office's rules" in page
 
 
-@pytest.mark.parametrize("number", ["\x00B12345", "浙\x00A1234", "\x01\x02"])
-def test_control_characters_on_the_check_page_are_problems_not_errors(client, office, number):
+@pytest.mark.parametrize(
+    ("number", "code"),
+    [
+        ("\x00B12345", "core.nul_character"),
+        ("浙\x00A1234", "core.nul_character"),
+        ("\x01\x02", "core.control_character"),
+    ],
+)
+def test_control_characters_on_the_check_page_are_refused_not_errors(client, office, number, code):
+    """Refused at the door (cheguan.core.input_guard): a query holds no control character."""
     response = client.get("/plates/check/", {"number": number, "type": "02"})
 
-    assert response.status_code == 200
-    assert 'data-valid="false"' in response.content.decode()
+    assert response.status_code == 400
+    assert code in response.content.decode()
+    assert "<code>number</code>" in response.content.decode()
 
 
 def test_the_empty_check_page_shows_only_the_form(client, office):
@@ -280,8 +289,9 @@ def test_a_nul_character_on_the_blocklist_page_is_refused_not_a_server_error(cli
 
     response = client.post("/plates/blocklist/", {**NEW, "reason": "保留\x00字头"})
 
-    assert response.status_code == 400
-    assert 'id="reason-error"' in response.content.decode()
+    assert response.status_code == 400  # at the door (cheguan.core.input_guard)
+    assert "core.nul_character" in response.content.decode()
+    assert "<code>reason</code>" in response.content.decode()
     assert not BlockedPattern.objects.exists()
 
 

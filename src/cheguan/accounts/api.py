@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Status
 
 from cheguan.accounts import queries, services
 from cheguan.accounts.actor import actor_for
 from cheguan.accounts.models import ApiToken, AssistedSession, ConsentMethod
 from cheguan.accounts.permissions import require
-from cheguan.core.schemas import ERRORS
+from cheguan.core.schemas import ERRORS, Schema
 
 router = Router(tags=["accounts"])
 
@@ -21,7 +21,10 @@ class OfficeOut(Schema):
     plate_prefix: str
 
 
-class OrganisationOut(Schema):
+class UserOrganisationOut(Schema):
+    """The organisation a partner user works for (not registry's OrganisationOut: the OpenAPI
+    document names schemas by class name, and two of one name were one schema there)."""
+
     id: int
     name: str
     kind: str
@@ -79,7 +82,7 @@ class MeOut(Schema):
     label: str
     role: str
     office: OfficeOut | None
-    organisation: OrganisationOut | None
+    organisation: UserOrganisationOut | None
     person: CitizenOut | None = Field(..., description="A citizen's own record, masked")
     elder_mode: bool
     assisted_session: AssistedSessionOut | None = Field(
@@ -145,7 +148,7 @@ def me(request):
         office=OfficeOut(code=office.code, name=office.name, plate_prefix=office.plate_prefix)
         if office is not None
         else None,
-        organisation=OrganisationOut(id=org.pk, name=org.name, kind=org.kind) if org else None,
+        organisation=UserOrganisationOut(id=org.pk, name=org.name, kind=org.kind) if org else None,
         person=CitizenOut.of(user.person) if user.person_id else None,
         elder_mode=user.elder_mode,
         assisted_session=AssistedSessionOut.of(session) if session is not None else None,

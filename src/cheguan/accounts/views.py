@@ -9,10 +9,12 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -36,7 +38,18 @@ CITIZEN_SERVICES = [
 ]
 
 
-class LoginForm(AuthenticationForm):
+class _UserNameLengthChecked:
+    """Django's login forms show the user name's limit (150) but do not check it: a longer name
+    went on to ``authenticate()`` and into django-axes' lockout record (255 characters), a 500
+    on PostgreSQL. Too long is now a form error like any other."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
+
+
+class LoginForm(_UserNameLengthChecked, AuthenticationForm):
     """Django's login form; an agent of a partner whose authorisation is revoked is told so."""
 
     def confirm_login_allowed(self, user):
@@ -44,6 +57,10 @@ class LoginForm(AuthenticationForm):
         refusal = partner_refusal(user)
         if refusal is not None and refusal.error is REVOKED:
             raise forms.ValidationError(refusal.message, code=refusal.code)
+
+
+class AdminLoginForm(_UserNameLengthChecked, AdminAuthenticationForm):
+    """``/admin/login/`` (``admin.site.login_form``, set in ``cheguan.urls``)."""
 
 
 class LoginView(auth_views.LoginView):

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 
 from cheguan.accounts.actor import actor_for
 from cheguan.audit import queries
 from cheguan.audit.models import AuditEvent
-from cheguan.core.schemas import DB_INT_MAX, ERRORS
+from cheguan.core.schemas import DB_INT_MAX, ERRORS, Schema
 
 router = Router(tags=["audit"])
 

@@ -1,9 +1,8 @@
 """How the API reads what it is sent, and how it explains input it cannot accept.
 
 - :class:`JsonParser` turns a body that is not JSON into ``core.invalid_json`` (400).
-- :func:`nul_field` finds a NUL character in path, query, form or JSON text. Django's forms
-  refuse NUL for the pages; PostgreSQL refuses it in text columns (a 500 if it got that far),
-  so the API refuses it at the door with ``core.nul_character``.
+- Text the database cannot store (NUL, other control characters, lone surrogates) never gets
+  this far: ``cheguan.core.input_guard`` refuses it for the API and the pages alike.
 - :func:`invalid_input` turns pydantic's validation errors (English, developer-worded) into
   ``core.invalid_input`` errors that say, in Chinese and English, what was expected.
 """
@@ -25,12 +24,6 @@ INVALID_JSON = ErrorCode(
     'The request body is not valid JSON; send a JSON object, e.g. {"name": "…"}.',
     400,
 )
-NUL_CHARACTER = ErrorCode(
-    "core.nul_character",
-    "文本中不能含有空字符（NUL，\\u0000）。",
-    "Text may not contain the NUL character (\\u0000).",
-    422,
-)
 
 
 class JsonParser(Parser):
@@ -45,59 +38,6 @@ class JsonParser(Parser):
             return json.loads(request.body)
         except (ValueError, RecursionError) as e:  # JSONDecodeError and bad UTF-8 are ValueErrors
             raise INVALID_JSON(field=None) from e
-
-
-# --- NUL characters ------------------------------------------------------------------------
-
-
-def _nul_in_json(value: Any, path: tuple[str, ...] = ()) -> tuple[str, ...] | None:
-    if isinstance(value, str):
-        return path if "\x00" in value else None
-    if isinstance(value, Mapping):
-        for k, v in value.items():
-            if "\x00" in str(k):
-                return path
-            found = _nul_in_json(v, (*path, str(k)))
-            if found is not None:
-                return found
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            found = _nul_in_json(v, (*path, str(i)))
-            if found is not None:
-                return found
-    return None
-
-
-def _nul_in_pairs(pairs: Iterable[tuple[str, Any]]) -> str | None:
-    for key, value in pairs:
-        if "\x00" in key:
-            return ""
-        values = value if isinstance(value, list) else [value]
-        if any(isinstance(v, str) and "\x00" in v for v in values):
-            return key
-    return None
-
-
-def nul_field(request: HttpRequest, path_params: Mapping[str, Any]) -> str | None:
-    """The field (``""`` when unknown) holding a NUL character, or ``None`` if there is none."""
-    for pairs in (path_params.items(), request.GET.lists()):
-        found = _nul_in_pairs(pairs)
-        if found is not None:
-            return found
-    if request.method in {"GET", "HEAD", "OPTIONS", "DELETE"}:
-        return None
-    if request.content_type == "application/json":
-        if b"\\u0000" not in request.body and b"\x00" not in request.body:
-            return None  # the cheap common case: nothing that could decode to NUL
-        try:
-            data = json.loads(request.body)
-        except (ValueError, RecursionError):
-            return None  # the parser reports it
-        path = _nul_in_json(data)
-        return None if path is None else ".".join(path)
-    if request.content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}:
-        return _nul_in_pairs(request.POST.lists())
-    return None
 
 
 # --- pydantic validation errors --------------------------------------------------------------

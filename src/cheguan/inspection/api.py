@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import FileResponse
-from ninja import Field, File, Form, Path, Query, Router, Schema, Status
+from ninja import Field, File, Form, Path, Query, Router, Status
 from ninja.files import UploadedFile
 
 from cheguan.accounts.actor import actor_for
 from cheguan.cases import services as case_services
 from cheguan.core import clock
 from cheguan.core.errors import NOT_FOUND
-from cheguan.core.schemas import ERRORS
+from cheguan.core.schemas import ERRORS, Schema
 from cheguan.inspection import queries, services, signing
 
 router = Router(tags=["inspection"])
@@ -78,7 +78,7 @@ class ApplyOut(Schema):
     )
 
 
-class CheckOut(Schema):
+class ProofCheckOut(Schema):
     """A mark application accepted on uploaded proof, waiting for a clerk's check."""
 
     case_number: str
@@ -91,7 +91,7 @@ class CheckOut(Schema):
     documents: list[str]
 
 
-class RejectIn(Schema):
+class ProofRejectIn(Schema):
     reasons: str = Field(..., min_length=1, max_length=2000)
     reasons_en: str = Field("", max_length=2000)
 
@@ -196,7 +196,7 @@ def apply_with_proof(
 NUMBER = Path(..., max_length=24, pattern=r"^[0-9]{8,24}$", description="the case number")
 
 
-@router.get("/checks", response={200: list[CheckOut], **ERRORS})
+@router.get("/checks", response={200: list[ProofCheckOut], **ERRORS})
 def checks(request):
     """Clerks: the office's applications accepted on uploaded proof, earliest deadline first."""
     return [_check_out(c) for c in queries.proof_checks(actor_for(request))[:200]]
@@ -230,8 +230,8 @@ def check_issue(request, number: str = NUMBER):
     return Status(201, _application_out(request, result))
 
 
-@router.post("/checks/{number}/reject", response={200: CheckOut, **ERRORS})
-def check_reject(request, payload: RejectIn, number: str = NUMBER):
+@router.post("/checks/{number}/reject", response={200: ProofCheckOut, **ERRORS})
+def check_reject(request, payload: ProofRejectIn, number: str = NUMBER):
     """Clerks: the proof is not good — rejected with written reasons."""
     actor = actor_for(request)
     case = services.reject_after_check(

@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from ninja import Field, Path, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Status
 
 from cheguan.accounts.actor import actor_for
 from cheguan.accounts.permissions import require
-from cheguan.core.schemas import DB_INT_MAX, ERRORS
+from cheguan.core.schemas import DB_INT_MAX, ERRORS, Schema
 from cheguan.plates import blocklist
 from cheguan.plates.models import BlockedPattern, PlateType
 from cheguan.plates.number_check import check_publicly

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ninja import Schema
 from pydantic import Field
 
 from cheguan.core.masking import PERSONAL_KEYS
+from cheguan.core.schemas import Schema
 from cheguan.registry import codes
 from cheguan.registry.models import Organisation, Person, Vehicle
 from cheguan.registry.queries import blocking_summary, vehicle_records

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Literal
 
 from django.utils.translation import get_language
-from ninja import Field, Schema
+from ninja import Field
 
 from cheguan.cases import services
 from cheguan.cases.models import (
@@ -22,6 +22,7 @@ from cheguan.cases.models import (
     Visit,
 )
 from cheguan.cases.queries import applicant_label
+from cheguan.core.schemas import Schema
 
 
 def _en() -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router
 
 from cheguan.accounts.actor import actor_for
 from cheguan.accounts.permissions import require
@@ -15,7 +15,7 @@ from cheguan.cases.api.schemas import CommitmentOut
 from cheguan.cases.models import FollowUp, RongqueCommitment
 from cheguan.cases.queries import applicant_label
 from cheguan.core.errors import INVALID_INPUT, Bi
-from cheguan.core.schemas import ERRORS
+from cheguan.core.schemas import ERRORS, Schema
 
 router = Router()
 
