@@ -6,6 +6,7 @@ With ``DEBUG`` off, ``cheguan.core.checks`` refuses to start on the development 
 key or an empty ``ALLOWED_HOSTS``.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -40,12 +41,14 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "django_ratelimit",
     # shared apps (imported by domain apps, never the other way round)
     "cheguan.core",
     "cheguan.accounts",
     "cheguan.registry",
     "cheguan.audit",
     "cheguan.workdays",
+    "cheguan.alerts",
     "cheguan.cases",
     "cheguan.inspection",
     "cheguan.plates",
@@ -61,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cheguan.core.rate_limits.ApiRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -182,6 +186,31 @@ STORAGES = {
     },
 }
 
+# --- cache (request rates) -------------------------------------------------------------
+# Local memory: one process's own counts (cheguan.core.rate_limits explains what that means
+# with several web workers). Production points "default" at Redis —
+# django.core.cache.backends.redis.RedisCache with LOCATION = the Redis URL — and the rates
+# then hold across every worker; nothing else here changes.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "cheguan",
+    }
+}
+RATELIMIT_USE_CACHE = "default"
+# Behind a reverse proxy, the META key of the header carrying the client's address (e.g.
+# HTTP_X_REAL_IP); unset, REMOTE_ADDR (docs/deploy.md).
+RATELIMIT_IP_META_KEY = os.environ.get("CHEGUAN_CLIENT_ADDRESS_HEADER") or None
+# Rates per account and address for the API and the login form; JSON overrides of
+# cheguan.core.rate_limits.DEFAULTS, e.g. {"API_PER_ACCOUNT": "600/m"}.
+CHEGUAN_RATE_LIMITS: dict = json.loads(os.environ.get("CHEGUAN_RATE_LIMITS") or "{}")
+
+# --- per-party limits on shared resources ----------------------------------------------
+# Open cases, open draws, draws per minute, a partner's share of a number pool: JSON
+# overrides of cheguan.core.limits.DEFAULTS (which explains the numbers), e.g.
+# {"PLATES_OPEN_DRAWS_PER_PARTNER": 20}. Unknown names or bad values refuse to start.
+CHEGUAN_LIMITS: dict = json.loads(os.environ.get("CHEGUAN_LIMITS") or "{}")
+
 # --- background tasks (Django's task API, django-tasks backport) ------------------------
 TASKS = {
     "default": {
@@ -213,7 +242,18 @@ NINJA_PAGINATION_PER_PAGE = 50
 # one address, and locking the address would lock out every citizen behind it.
 # models.W040: the figures' covering index (cases.Case) is PostgreSQL's INCLUDE; SQLite
 # builds it without the extra columns, which is all the embedded database needs.
-SILENCED_SYSTEM_CHECKS = ["axes.W006", "models.W040"]
+# django_ratelimit.E003 calls local memory unusable because it is not shared between
+# processes, and W001 flags every cache but memcached and django-redis as "not officially
+# supported" (Django's own local-memory and Redis caches increment atomically, which is all
+# the library needs). cheguan.core.rate_limits' own check says instead what the configured
+# cache means here (E012: refuses the dummy, file and database caches; W010: local memory
+# counts per worker in production).
+SILENCED_SYSTEM_CHECKS = [
+    "axes.W006",
+    "models.W040",
+    "django_ratelimit.E003",
+    "django_ratelimit.W001",
+]
 
 # --- cases ----------------------------------------------------------------------------
 CHEGUAN_MAX_UPLOAD_MB = 10

@@ -8,6 +8,7 @@ arrives while the first is still running gets ``core.idempotency_in_progress`` (
 What is not stored, so the request can simply be retried with the same key:
 - an answer with a 5xx status (the first attempt failed on our side);
 - 401 and 403 answers from authentication and CSRF (the sender fixes its credentials);
+- 429 answers: a limit or rate was reached, and the sender is told to retry later;
 - a first attempt that never finished (a killed worker): after ``STALE_AFTER`` it is taken over.
 
 Keys are scoped per sender (an API token, else the logged-in user, else the anonymous
@@ -36,7 +37,7 @@ from cheguan.core.models import IdempotencyRecord
 HEADER = "HTTP_IDEMPOTENCY_KEY"
 KEEP_FOR = dt.timedelta(hours=24)
 STALE_AFTER = dt.timedelta(minutes=5)
-NOT_STORED = frozenset({401, 403})
+NOT_STORED = frozenset({401, 403, 429})
 
 KEY_REUSED = ErrorCode(
     "core.idempotency_key_reused",
