@@ -192,3 +192,25 @@ def test_the_login_page_itself_is_not_counted(settings, client):
     rates(settings, LOGIN_PER_USERNAME="1/h", LOGIN_PER_ADDRESS="1/h")
 
     assert [client.get("/accounts/login/").status_code for _ in range(3)] == [200, 200, 200]
+
+
+# --- the cache they are counted in ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("backend", "debug", "expected"),
+    [
+        ("django.core.cache.backends.locmem.LocMemCache", True, []),
+        ("django.core.cache.backends.locmem.LocMemCache", False, ["cheguan.W010"]),
+        ("django.core.cache.backends.redis.RedisCache", False, []),
+        ("django.core.cache.backends.dummy.DummyCache", True, ["cheguan.E012"]),
+        ("django.core.cache.backends.db.DatabaseCache", False, ["cheguan.E012"]),
+    ],
+)
+def test_the_cache_check_says_what_the_configured_cache_means(settings, backend, debug, expected):
+    from cheguan.core.rate_limits import check_rate_limit_cache
+
+    settings.CACHES = {"default": {"BACKEND": backend}}
+    settings.DEBUG = debug
+
+    assert [p.id for p in check_rate_limit_cache(None)] == expected

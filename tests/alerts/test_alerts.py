@@ -143,3 +143,34 @@ def test_the_admin_lists_alerts_read_only(admin_client, office):
     assert page.status_code == 200
     assert "plates.pool_low" in page.content.decode()
     assert admin_client.get("/admin/alerts/alert/add/").status_code == 403
+
+
+@pytest.mark.pg_only(reason="the partial unique index decides a real race")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_raisers_share_one_open_alert(office):
+    import threading
+
+    from django.db import connection
+
+    start = threading.Barrier(8)
+    failures: list[BaseException] = []
+
+    def run(i: int) -> None:
+        try:
+            start.wait(timeout=30)
+            raise_one(office, free=i)
+        except BaseException as exc:
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+
+    assert failures == []
+    alert = Alert.objects.get()
+    assert alert.times == 8
+    assert AuditEvent.objects.filter(action="alerts.raised").count() == 1

@@ -196,3 +196,20 @@ def test_the_count_is_one_query_after_the_partners_lock(settings, world, dealer)
     if connection.vendor == "postgresql":
         assert "FOR NO KEY UPDATE" in sql[0]
     assert "COUNT" in sql[1].upper()
+
+
+def test_a_mistyped_or_negative_limit_refuses_to_start(settings):
+    from cheguan.core.limits import check_limit_settings
+
+    settings.CHEGUAN_LIMITS = {"CASES_OPEN_PER_PARTNER_PER_SERVICE": 300}
+    assert check_limit_settings(None) == []
+
+    settings.CHEGUAN_LIMITS = {
+        "CASES_OPEN_PER_PARTNER": 10,
+        "PLATES_OPEN_DRAWS_PER_PARTNER": -1,
+        "PLATES_POOL_SHARE_PERCENT": "5",
+    }
+    problems = check_limit_settings(None)
+
+    assert [p.id for p in problems] == ["cheguan.E010", "cheguan.E011", "cheguan.E011"]
+    assert "'CASES_OPEN_PER_PARTNER'" in problems[0].msg

@@ -24,8 +24,8 @@ class Severity(models.TextChoices):
 
 
 class AlertStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", _("Awaiting supervision")
+    CLOSED = "closed", _("Handled by supervision")
 
 
 class Alert(models.Model):
