@@ -113,6 +113,22 @@ def test_an_address_over_its_api_rate_gets_429_whoever_calls(settings, make):
     assert me(elsewhere).status_code == 200
 
 
+def test_behind_a_proxy_the_address_comes_from_its_header(settings, make):
+    rates(settings, API_PER_ACCOUNT="100/m", API_PER_ADDRESS="2/m")
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+    proxy = Client(REMOTE_ADDR="127.0.0.1")
+    draws = "/api/plates/draws"
+
+    one = [proxy.get(draws, HTTP_X_REAL_IP="203.0.113.1").status_code for _ in range(3)]
+    other = proxy.get(draws, HTTP_X_REAL_IP="203.0.113.2")
+    # No header (a misconfigured proxy): not counted by address, and never a server error.
+    unknown = [proxy.get(draws).status_code for _ in range(3)]
+
+    assert one == [200, 200, 429]
+    assert other.status_code == 200
+    assert unknown == [200, 200, 200]
+
+
 def test_a_refused_request_reaches_no_handler_and_stores_no_idempotent_answer(settings, make):
     from cheguan.core.models import IdempotencyRecord
 
