@@ -11,6 +11,10 @@ def _immediate_tasks(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CHEGUAN_SMS_BACKEND = "cheguan.core.sms.OutboxBackend"
+    from cheguan.core.sms import OutboxBackend
+
+    OutboxBackend.outbox.clear()
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -92,6 +92,29 @@ def organisation(
     )
 
 
+# The catalogue services each kind of partner is authorised for when a test does not say.
+PARTNER_SERVICES = {
+    OrganisationKind.DEALER: ["new_registration", "plate_selection"],
+    OrganisationKind.SCRAPYARD: ["deregistration"],
+    OrganisationKind.DRIVING_SCHOOL: ["driving_test_booking"],
+    OrganisationKind.SERVICE_POINT: [
+        "inspection_mark_exempt",
+        "plate_replacement",
+        "transfer",
+        "contact_change",
+    ],
+}
+
+
+def partner(*, kind: str = OrganisationKind.DEALER, services: list[str] | None = None, **kw):
+    """An organisation authorised today (granted since 2020, no end) for ``services`` (by
+    default its kind's usual ones)."""
+    kw.setdefault("authorisation_status", "granted")
+    kw.setdefault("authorised_from", dt.date(2020, 1, 1))
+    kw.setdefault("authorised_services", services or PARTNER_SERVICES.get(kind, []))
+    return organisation(kind=kind, **kw)
+
+
 def vehicle(*, owner: Person | Organisation, office_obj: Office | None = None, **kw) -> Vehicle:
     n = next(_seq)
     defaults = {
@@ -132,7 +155,7 @@ def user(role: str = Role.CITIZEN, *, username: str | None = None, **kw) -> User
         Role.SERVICE_POINT_AGENT: "service_point",
     }.get(role)
     if kind and "organisation" not in kw:
-        kw["organisation"] = organisation(kind=kind)
+        kw["organisation"] = partner(kind=kind)
     u = User(username=username, role=role, **kw)
     u.set_password(PASSWORD)
     u.save()

@@ -30,8 +30,10 @@ from cheguan.core.schemas import ERRORS, ErrorOut  # noqa: F401  (re-exported)
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer cg_<prefix>_<secret>``: a partner system's revocable token.
 
-    The token's user acts for nobody else: a bearer request never carries the assisted
-    session a browser session of the same clerk may have open.
+    A bearer request acts for a citizen only when it names the token user's own open,
+    consented assisted session in ``X-Assisted-Session``; it never picks one up unasked.
+    A partner whose organisation may make no write right now (suspended, expired …) gets
+    that answer for every unsafe method, whatever the endpoint (``accounts.partners``).
     """
 
     def __call__(self, request: HttpRequest):
@@ -48,9 +50,50 @@ class TokenAuth(HttpBearer):
         if user is None:
             return None
         request.user = user
-        request.actor = Actor(user=user)  # type: ignore[attr-defined]
-        request.assisted_session = None  # type: ignore[attr-defined]
+        refuse_partner_write(request, user)
+        session = assisted_session_named(request, user)
+        request.actor = Actor(  # type: ignore[attr-defined]
+            user=user,
+            on_behalf_of=session.citizen if session is not None else None,
+            assisted_session_id=session.pk if session is not None else None,
+        )
+        request.assisted_session = session  # type: ignore[attr-defined]
         return user
+
+
+ASSISTED_SESSION_HEADER = "X-Assisted-Session"
+NOT_YOUR_SESSION = ErrorCode(
+    "accounts.assisted_session_not_open",
+    "X-Assisted-Session 所指的帮办不是您正在进行并已确认同意的会话。",
+    "X-Assisted-Session does not name an assisted session of yours that is open and confirmed.",
+    409,
+)
+
+
+def assisted_session_named(request: HttpRequest, user):
+    """The session a bearer request names in ``X-Assisted-Session``, checked to be the
+    user's own, open and confirmed; ``None`` when the header is absent."""
+    raw = request.headers.get(ASSISTED_SESSION_HEADER, "").strip()
+    if not raw:
+        return None
+    from cheguan.accounts.services import current_assisted_session
+
+    session = current_assisted_session(user) if user.may_act_for_citizens else None
+    if session is None or str(session.pk) != raw:
+        raise NOT_YOUR_SESSION(field=ASSISTED_SESSION_HEADER)
+    return session
+
+
+def refuse_partner_write(request: HttpRequest, user) -> None:
+    """The API's side of the door that ``PartnerStandingMiddleware`` keeps for pages."""
+    from cheguan.accounts.middleware import SAFE_METHODS, allowed_while_refused
+    from cheguan.accounts.partners import partner_refusal
+
+    if request.method in SAFE_METHODS or allowed_while_refused(request):
+        return
+    refusal = partner_refusal(user)
+    if refusal is not None:
+        raise refusal
 
 
 class SessionAuth(APIKeyCookie):

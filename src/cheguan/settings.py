@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "cheguan.accounts.middleware.PartnerStandingMiddleware",
     "cheguan.accounts.middleware.AssistedSessionMiddleware",
     "cheguan.web.middleware.ElderModeMiddleware",
     "cheguan.core.idempotency.IdempotencyMiddleware",
@@ -129,7 +130,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "cheguan.accounts.backends.AccountBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
@@ -142,6 +143,14 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 # Assisted service (帮办) ends after this many idle minutes.
 CHEGUAN_ASSISTED_IDLE_MINUTES = 30
+# How a partner's agent (service point, dealer) proves a citizen's consent to act for them:
+# "sms_code" (a code sent to the phone on record, read back) and/or "id_card_read" (the ID
+# card read by the counter's reader, the citizen present). Comma-separated.
+CHEGUAN_PARTNER_CONSENT_METHODS = [
+    m.strip()
+    for m in os.environ.get("CHEGUAN_PARTNER_CONSENT_METHODS", "sms_code,id_card_read").split(",")
+    if m.strip()
+]
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -262,6 +271,7 @@ CHEGUAN_NOTIFIERS = [
     "cheguan.cases.notifications.SmsGatewayNotifier",
 ]
 CHEGUAN_SMS_GATEWAY_URL = os.environ.get("CHEGUAN_SMS_GATEWAY_URL", "")
+CHEGUAN_SMS_BACKEND = os.environ.get("CHEGUAN_SMS_BACKEND", "cheguan.core.sms.GatewayBackend")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 

@@ -114,7 +114,8 @@ def test_opening_without_consent_is_refused_beside_the_field(desk, client):
     assert r.status_code == 400
     assert r.json() == {
         "code": "accounts.consent_required",
-        "message": "开始帮办前必须记录群众的同意方式（签字、签字板或录音录像）。",
+        "message": "开始帮办前必须记录群众的同意方式，可选：在同意书上签字；在电子签名板上签字；"
+        "口头同意，已由窗口摄像头录音录像。",
         "field": "consent_method",
     }
     assert not AssistedSession.objects.exists()
@@ -137,18 +138,24 @@ def test_opening_for_a_person_of_another_office_is_not_found(desk, make, other_o
     )
 
 
-@pytest.mark.parametrize("role", [Role.CITIZEN, Role.SUPERVISOR, Role.DEALER_AGENT, Role.ADMIN])
+@pytest.mark.parametrize(
+    "role",
+    [Role.CITIZEN, Role.SUPERVISOR, Role.SCRAPYARD_AGENT, Role.DRIVING_SCHOOL_AGENT, Role.ADMIN],
+)
 @pytest.mark.parametrize(
     ("method", "path"),
     [
         ("post", "/api/accounts/assisted-sessions"),
+        ("post", "/api/accounts/assisted-sessions/confirm"),
         ("post", "/api/accounts/assisted-sessions/end"),
         ("get", "/api/accounts/assisted-sessions/current"),
     ],
 )
-def test_assisted_endpoints_are_for_clerks_only(desk, make, client, role, method, path):
+def test_assisted_endpoints_are_for_those_who_act_for_citizens(
+    desk, make, client, role, method, path
+):
     client.force_login(make.user(role))
-    body = {"id_number": desk.citizen.id_number, "consent_method": "signed"}
+    body = {"id_number": desk.citizen.id_number, "consent_method": "signed", "code": "123456"}
 
     r = _post(client, path, body) if method == "post" else client.get(path)
 

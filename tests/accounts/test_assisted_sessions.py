@@ -83,8 +83,10 @@ def test_a_clerk_cannot_assist_a_person_of_another_office(desk, make, other_offi
     assert not AssistedSession.objects.exists()
 
 
-@pytest.mark.parametrize("role", [r for r in Role if r != Role.CLERK])
-def test_only_clerks_may_assist(desk, make, role):
+@pytest.mark.parametrize(
+    "role", [r for r in Role if r not in {Role.CLERK, Role.SERVICE_POINT_AGENT, Role.DEALER_AGENT}]
+)
+def test_only_clerks_and_acting_partners_may_assist(desk, make, role):
     other = make.user(role)
 
     with pytest.raises(DomainError) as e:

@@ -219,7 +219,7 @@ def test_ending_from_the_page_returns_to_the_start_page(desk, client):
     assert AssistedSession.objects.get().end_reason == AssistedSessionEnd.BY_CLERK
 
 
-@pytest.mark.parametrize("role", [Role.CITIZEN, Role.SUPERVISOR, Role.DEALER_AGENT])
+@pytest.mark.parametrize("role", [Role.CITIZEN, Role.SUPERVISOR, Role.SCRAPYARD_AGENT])
 def test_the_help_desk_is_refused_to_other_roles(make, client, role):
     client.force_login(make.user(role))
 

@@ -8,11 +8,15 @@ import urllib.request
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import transaction
+from django.http import StreamingHttpResponse
 from django.test import Client
 
 from cheguan.accounts import services
 from cheguan.accounts.actor import Actor
 from cheguan.accounts.models import ApiToken, Role
+from cheguan.accounts.services import TOKEN_NAME_REQUIRED
+from cheguan.core.idempotency import IdempotencyMiddleware
 from cheguan.core.models import IdempotencyRecord
 from cheguan.core.tasks import purge_old_idempotency_records
 
@@ -176,17 +180,130 @@ def test_an_answer_is_kept_for_24_hours_then_forgotten(partner, client, clock):
 
 
 @pytest.mark.django_db
-def test_an_abandoned_first_attempt_is_taken_over_after_5_minutes(partner, client, clock):
+def test_an_unfinished_record_no_request_holds_is_taken_over_at_once(partner, client, clock):
+    # What a worker killed inside its transaction leaves: the committed claim, nothing else
+    # (its token and its answer were rolled back with the transaction).
     clock.set_now(T0)
     _create(client)
+    ApiToken.objects.filter(user=partner).delete()
     IdempotencyRecord.objects.update(completed=False, status_code=None, response_body=None)
 
-    clock.set_now(T0 + dt.timedelta(minutes=4))
-    busy = _create(client)
-    clock.set_now(T0 + dt.timedelta(minutes=6))
-    taken_over = _create(client)
+    clock.set_now(T0 + dt.timedelta(seconds=1))
+    retried = _create(client)
+    again = _create(client)
 
-    assert busy.status_code == 409 and taken_over.status_code == 201
+    assert retried.status_code == 201 and "Idempotent-Replayed" not in retried
+    assert again.content == retried.content and again["Idempotent-Replayed"] == "true"
+    assert _created(partner) == 1 and IdempotencyRecord.objects.get().completed
+
+
+@pytest.mark.django_db
+def test_a_server_error_after_the_write_rolls_it_back_so_the_retry_creates_it_once(
+    partner, monkeypatch
+):
+    client = Client(raise_request_exception=False)
+    client.force_login(partner)
+    real = services.create_api_token
+    calls = []
+
+    def fails_after_writing(**kw):
+        created = real(**kw)
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("the worker broke after the token was written")
+        return created
+
+    monkeypatch.setattr(services, "create_api_token", fails_after_writing)
+
+    failed = _create(client)
+    assert failed.status_code == 500
+    assert _created(partner) == 0 and not IdempotencyRecord.objects.exists()
+    retried = _create(client)
+
+    assert retried.status_code == 201 and "Idempotent-Replayed" not in retried
+    assert _created(partner) == 1
+
+
+@pytest.mark.django_db
+def test_a_domain_error_rolls_back_its_own_service_and_is_stored_as_the_answer(
+    partner, client, monkeypatch
+):
+    real = services.create_api_token
+
+    @transaction.atomic
+    def refuses_after_writing(**kw):
+        real(**kw)
+        raise TOKEN_NAME_REQUIRED(field="name")
+
+    monkeypatch.setattr(services, "create_api_token", refuses_after_writing)
+
+    first = _create(client)
+    again = _create(client)
+
+    assert (first.status_code, first.json()["code"]) == (400, TOKEN_NAME_REQUIRED.code)
+    assert again.content == first.content and again["Idempotent-Replayed"] == "true"
+    assert _created(partner) == 0 and IdempotencyRecord.objects.get().completed
+
+
+@pytest.mark.django_db
+def test_the_same_key_with_a_different_body_is_refused_while_the_first_runs(
+    partner, client, monkeypatch
+):
+    real = services.create_api_token
+    seen = {}
+
+    def with_another_body(**kw):
+        seen["other"] = _create(client, name="other")  # while the first is in its handler
+        return real(**kw)
+
+    monkeypatch.setattr(services, "create_api_token", with_another_body)
+
+    first = _create(client, name="ERP")
+
+    assert first.status_code == 201
+    assert (seen["other"].status_code, seen["other"].json()["code"]) == (
+        422,
+        "core.idempotency_key_reused",
+    )
+    assert _created(partner) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_commit_side_effects_run_once_after_the_answer_is_stored(partner, client, monkeypatch):
+    real = services.create_api_token
+    seen: list[bool] = []
+
+    def with_a_side_effect(**kw):
+        created = real(**kw)
+        transaction.on_commit(
+            lambda: seen.append(IdempotencyRecord.objects.get().completed)  # a fresh read
+        )
+        return created
+
+    monkeypatch.setattr(services, "create_api_token", with_a_side_effect)
+
+    _create(client)
+    _create(client)
+
+    assert seen == [True]  # once, and only after the answer was committed with the token
+
+
+@pytest.mark.django_db
+def test_a_streaming_answer_keeps_its_work_but_is_not_stored(partner, rf):
+    def streams_after_writing(request):
+        services.create_api_token(actor=Actor(user=partner), name="stream")
+        return StreamingHttpResponse(iter([b"a", b"b"]), status=201)
+
+    middleware = IdempotencyMiddleware(streams_after_writing)
+
+    def post():
+        return middleware(rf.post(TOKENS, b"{}", "application/json", HTTP_IDEMPOTENCY_KEY="s"))
+
+    first, again = post(), post()
+
+    assert b"".join(first.streaming_content) == b"ab" and again.status_code == 201
+    assert ApiToken.objects.filter(name="stream").count() == 2  # it cannot be replayed: re-run
+    assert not IdempotencyRecord.objects.exists()
 
 
 @pytest.mark.django_db

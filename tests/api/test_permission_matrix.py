@@ -25,6 +25,7 @@ R = Role
 PARTNERS = {R.DEALER_AGENT, R.SCRAPYARD_AGENT, R.DRIVING_SCHOOL_AGENT, R.SERVICE_POINT_AGENT}
 ALL = set(R)
 OFFICE_VIEW = {R.CLERK, R.INSPECTOR, R.SUPERVISOR, R.ADMIN}
+ACTING_PARTNERS = {R.DEALER_AGENT, R.SERVICE_POINT_AGENT}  # may act for consenting citizens
 _n = itertools.count(1)
 
 
@@ -33,7 +34,7 @@ class World:
         self.office = factories.office()
         self.citizen_person = factories.person(name="李秀英")
         self.vehicle = factories.vehicle(owner=self.citizen_person)
-        self.dealer = factories.organisation(kind="dealer", name="宁波某4S店")
+        self.dealer = factories.partner(kind="dealer", name="宁波某4S店")
         self.dealer_vehicle = factories.vehicle(owner=self.dealer)
         self.token_owner = factories.user(R.DEALER_AGENT, organisation=self.dealer)
         token, _secret = account_services.create_api_token(
@@ -83,19 +84,28 @@ def operations(w: World):
             "POST",
             "/api/accounts/assisted-sessions",
             lambda: {"id_number": w.citizen_person.id_number, "consent_method": "signed"},
-            only({R.CLERK}, {201}),
+            # a partner's agent may act for citizens, but must prove the consent (a code
+            # or the ID card read at its counter), not merely record a signature
+            only({R.CLERK}, {201}) | {key: {400} for key in ACTING_PARTNERS},
+        ),
+        (
+            "POST",
+            "/api/accounts/assisted-sessions/confirm",
+            lambda: {"code": "123456"},
+            only(set(), set())
+            | {key: {404} for key in ACTING_PARTNERS | {R.CLERK}},  # none pending
         ),
         (
             "GET",
             "/api/accounts/assisted-sessions/current",
             None,
-            only({R.CLERK}, {200}),  # the clerk's session, just opened
+            only({R.CLERK}, {200}) | {key: {404} for key in ACTING_PARTNERS},
         ),
         (
             "POST",
             "/api/accounts/assisted-sessions/end",
             lambda: {},
-            only({R.CLERK}, {200}),
+            only({R.CLERK}, {200}) | {key: {404} for key in ACTING_PARTNERS},
         ),
         ("GET", "/api/accounts/tokens", None, only(PARTNERS | {R.ADMIN}, {200})),
         (

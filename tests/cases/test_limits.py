@@ -25,7 +25,7 @@ JSON = "application/json"
 @pytest.fixture
 def dealer(world, make):
     """A dealer with two agent accounts."""
-    organisation = make.organisation(kind="dealer", office_obj=world.office)
+    organisation = make.partner(office_obj=world.office)
     agents = [make.user(Role.DEALER_AGENT, organisation=organisation) for _ in range(2)]
     return type("Dealer", (), {"organisation": organisation, "agents": agents})
 
@@ -95,7 +95,7 @@ def test_closed_cases_do_not_count(settings, world, dealer):
 def test_another_organisation_is_not_held_back(settings, world, dealer, make):
     limits(settings, CASES_OPEN_PER_PARTNER_PER_SERVICE=1)
     open_for(dealer, 0)
-    other = make.organisation(kind="dealer", office_obj=world.office)
+    other = make.partner(office_obj=world.office)
     agent = make.user(Role.DEALER_AGENT, organisation=other)
 
     case = services.open_case(

@@ -57,7 +57,7 @@ class City:
     def assisted(self):
         return Actor(user=self.clerk, on_behalf_of=self.person)
 
-    def service_point_agent(self, *, status="granted", services=("inspection_mark",), **kw):
+    def service_point_agent(self, *, status="granted", services=("inspection_mark_exempt",), **kw):
         """An agent of a service point whose authorisation is as given (granted by default,
         for the demo's service-point services)."""
         agent = self.make.user(Role.SERVICE_POINT_AGENT)
@@ -68,6 +68,17 @@ class City:
         org.authorised_until = kw.get("authorised_until", dt.date(2028, 12, 31))
         org.save()
         return agent
+
+    def at_counter(self, agent, person=None) -> Actor:
+        """The agent acting for ``person`` (the car's owner by default), who consented with
+        the ID card read at the counter."""
+        from cheguan.accounts.services import open_assisted_session
+
+        person = person or self.person
+        session = open_assisted_session(
+            actor=Actor(user=agent), id_number=person.id_number, consent_method="id_card_read"
+        )
+        return Actor(user=agent, on_behalf_of=person, assisted_session_id=session.pk)
 
     def without_tax(self, vehicle=None):
         VehicleTax.objects.filter(vehicle=vehicle or self.vehicle).delete()

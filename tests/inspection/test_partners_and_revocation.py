@@ -9,7 +9,7 @@ from cheguan.accounts.actor import Actor
 from cheguan.audit.models import AuditEvent
 from cheguan.cases.models import Case, Channel
 from cheguan.core.errors import PERMISSION_DENIED, DomainError
-from cheguan.inspection import errors, services, signing
+from cheguan.inspection import services, signing
 from cheguan.inspection.models import InspectionMark
 from cheguan.registry import services as registry
 from cheguan.registry.models import VehicleStatus
@@ -19,54 +19,87 @@ from tests.inspection.conftest import pdf
 # --- service points ----------------------------------------------------------------------------
 
 
-def test_an_authorised_service_point_applies_for_its_customer(city):
+def test_an_authorised_service_point_applies_for_a_citizen_who_consents_at_its_counter(city):
     agent = city.service_point_agent()
 
-    result = services.apply_for_mark(actor=Actor(user=agent), vehicle=city.vehicle)
+    result = services.apply_for_mark(actor=city.at_counter(agent), vehicle=city.vehicle)
 
     assert result.case.channel == Channel.SERVICE_POINT
-    assert result.case.created_by == agent
+    assert (result.case.created_by, result.case.applicant_person) == (agent, city.person)
     assert result.mark is not None
+    issued = AuditEvent.objects.get(action="inspection.mark_issued")
+    assert (issued.actor_id, issued.on_behalf_of_id) == (agent.pk, city.person.pk)
 
 
-@pytest.mark.parametrize(
-    "authorisation",
-    [
-        {"status": "suspended"},
-        {"status": "revoked"},
-        {"status": "applied"},
-        {"services": ("plate_replacement",)},  # granted, but not for inspection marks
-        {"authorised_until": dt.date(2026, 5, 10)},  # expired yesterday
-        {"authorised_from": dt.date(2026, 5, 12)},  # starts tomorrow
-    ],
-)
-def test_a_service_point_not_authorised_today_is_refused_and_nothing_is_written(
-    city, authorisation
-):
-    agent = city.service_point_agent(**authorisation)
+def test_a_service_point_acting_for_nobody_cannot_reach_a_strangers_car(client, city):
+    """The probe's hole: a service point issued a mark for any car of the office."""
+    agent = city.service_point_agent()
 
     with pytest.raises(DomainError) as refused:
         services.apply_for_mark(actor=Actor(user=agent), vehicle=city.vehicle)
+    client.force_login(agent)
+    api = client.post(
+        "/api/inspection/apply", {"vehicle_id": city.vehicle.pk}, content_type="application/json"
+    )
+    eligibility = client.get(f"/api/inspection/eligibility?vehicle_id={city.vehicle.pk}")
+    by_plate = client.get(f"/api/inspection/eligibility?plate={city.vehicle.plate_number}")
+    page = client.get(f"/inspection/vehicle/{city.vehicle.pk}/")
 
-    assert refused.value.error == errors.PARTNER_NOT_AUTHORISED
-    assert refused.value.status == 403
-    assert "not currently authorised" in refused.value.message_in("en")
+    assert refused.value.code == "core.not_found"
+    assert [r.status_code for r in (api, eligibility, by_plate, page)] == [404, 404, 404, 404]
+    assert city.vehicle.plate_number not in api.content.decode() + page.content.decode()
+    assert Case.objects.count() == InspectionMark.objects.count() == 0
+
+
+def test_a_service_point_acting_for_one_citizen_cannot_reach_anothers_car(city):
+    agent = city.service_point_agent()
+    stranger = city.make.person(name="周八")
+    strangers_car = city.car(stranger)
+
+    with pytest.raises(DomainError) as refused:
+        services.apply_for_mark(actor=city.at_counter(agent), vehicle=strangers_car)
+
+    assert refused.value.code == "core.not_found"
+    assert Case.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("authorisation", "code"),
+    [
+        ({"status": "suspended"}, "partners.suspended"),
+        ({"status": "revoked"}, "partners.revoked"),
+        ({"status": "applied"}, "partners.not_in_force"),
+        ({"services": ("plate_replacement",)}, "partners.service_not_authorised"),
+        ({"authorised_until": dt.date(2026, 5, 10)}, "partners.not_in_force"),  # expired
+        ({"authorised_from": dt.date(2026, 5, 12)}, "partners.not_in_force"),  # from tomorrow
+    ],
+)
+def test_a_service_point_not_authorised_today_is_refused_and_nothing_is_written(
+    city, authorisation, code
+):
+    agent = city.service_point_agent(**authorisation)
+    acting = Actor(user=agent, on_behalf_of=city.person)  # as if the session were open
+
+    with pytest.raises(DomainError) as refused:
+        services.apply_for_mark(actor=acting, vehicle=city.vehicle)
+
+    assert (refused.value.code, refused.value.status) == (code, 403)
     assert Case.objects.count() == 0
     assert InspectionMark.objects.count() == 0
 
 
 def test_a_suspended_service_point_cannot_apply_with_proof_or_reissue_either(city):
     issued = services.apply_for_mark(actor=city.citizen, vehicle=city.vehicle)
-    agent = Actor(user=city.service_point_agent(status="suspended"))
+    agent = city.service_point_agent(status="suspended")
+    acting = Actor(user=agent, on_behalf_of=city.person)
 
     with pytest.raises(DomainError) as reissue:
-        services.reissue_lost_mark(actor=agent, vehicle=city.vehicle)
-    city.without_tax(other := city.car(city.make.person(name="周八")))
+        services.reissue_lost_mark(actor=acting, vehicle=city.vehicle)
+    city.without_tax(other := city.car(city.person))
     with pytest.raises(DomainError) as proof:
-        services.apply_with_proof(actor=agent, vehicle=other, documents={"vehicle_tax": pdf()})
+        services.apply_with_proof(actor=acting, vehicle=other, documents={"vehicle_tax": pdf()})
 
-    assert reissue.value.error == errors.PARTNER_NOT_AUTHORISED
-    assert proof.value.error == errors.PARTNER_NOT_AUTHORISED
+    assert reissue.value.code == proof.value.code == "partners.suspended"
     assert InspectionMark.objects.get().pk == issued.mark.pk
 
 
@@ -78,13 +111,13 @@ def test_a_suspended_service_point_gets_the_stable_code_from_the_api(client, cit
     )
 
     assert response.status_code == 403
-    assert response.json()["code"] == "inspection.partner_not_authorised"
+    assert response.json()["code"] == "partners.suspended"
 
 
 def test_the_demo_service_points_carry_the_inspection_mark_service():
     from cheguan.demo.data import SERVICE_POINT_SERVICES
 
-    assert services.PARTNER_SERVICE in SERVICE_POINT_SERVICES
+    assert services.SERVICE_CODE in SERVICE_POINT_SERVICES
 
 
 # --- revocation on deregistration ---------------------------------------------------------------

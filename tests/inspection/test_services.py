@@ -2,7 +2,6 @@ import datetime as dt
 
 import pytest
 
-from cheguan.accounts.actor import Actor
 from cheguan.audit.models import AuditEvent
 from cheguan.cases.models import Case, CaseStatus, Channel
 from cheguan.core.errors import NOT_FOUND, DomainError
@@ -47,11 +46,12 @@ def test_a_clerk_in_an_assisted_session_applies_for_the_citizen(city):
 
 
 def test_a_clerk_at_the_window_and_a_service_point_agent_apply(city, make):
-    other = city.car(make.person(name="李四"))
+    li = make.person(name="李四")
+    other = city.car(li)
     window = services.apply_for_mark(actor=city.clerk_actor, vehicle=city.vehicle)
     agent = city.service_point_agent()
 
-    point = services.apply_for_mark(actor=Actor(user=agent), vehicle=other)
+    point = services.apply_for_mark(actor=city.at_counter(agent, li), vehicle=other)
 
     assert window.case.channel == Channel.WINDOW
     assert point.case.channel == Channel.SERVICE_POINT

@@ -26,7 +26,7 @@ OFFER = dt.timedelta(minutes=5)
 class Dealer:
     def __init__(self, plates, agents: int = 2):
         make = plates.make
-        self.organisation = make.organisation(kind="dealer", office_obj=plates.office)
+        self.organisation = make.partner(office_obj=plates.office)
         self.users = [
             make.user(Role.DEALER_AGENT, organisation=self.organisation) for _ in range(agents)
         ]

@@ -110,7 +110,7 @@ def test_a_dealer_looping_over_the_api_cannot_empty_the_pool(settings, client, m
         actor=admin, office=office, plate_type="02", first="A0000", last="A4999"
     )
     pool = Pool.objects.get()
-    dealer = make.organisation(kind="dealer", office_obj=office)
+    dealer = make.partner(office_obj=office)
     agents = []
     for _ in range(4):
         user = make.user(Role.DEALER_AGENT, organisation=dealer)
@@ -201,7 +201,7 @@ def two_dealers(plates):
     plates.release()  # 1,000 numbers
     dealers = []
     for _ in range(2):
-        organisation = plates.make.organisation(kind="dealer", office_obj=plates.office)
+        organisation = plates.make.partner(office_obj=plates.office)
         users = [plates.make.user(Role.DEALER_AGENT, organisation=organisation) for _ in range(4)]
         dealers.append((organisation, [Actor(user=u) for u in users]))
     return dealers

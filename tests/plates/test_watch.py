@@ -127,7 +127,7 @@ class Partners:
         self.plates = plates
         self.agents = []
         for _ in range(count):
-            organisation = plates.make.organisation(kind="dealer", office_obj=plates.office)
+            organisation = plates.make.partner(office_obj=plates.office)
             self.agents.append(
                 Actor(user=plates.make.user(Role.DEALER_AGENT, organisation=organisation))
             )

@@ -23,7 +23,9 @@ def city(make, clock):
     elsewhere = make.office(code="330100", prefix="浙A", name="杭州市车管所")
     elder = make.person(name="王建国", birth=dt.date(1950, 1, 1), phone="13812345678")
     young = make.person(name="李小红", birth=dt.date(1995, 7, 9), phone="13900001111")
-    dealer_a = make.user(Role.DEALER_AGENT)
+    # Dealer A has applied for nothing yet: the authorisation tests take it through the
+    # lifecycle from the start. Dealer B is authorised (the usual partner).
+    dealer_a = make.user(Role.DEALER_AGENT, organisation=make.organisation(kind="dealer"))
     dealer_b = make.user(Role.DEALER_AGENT)
     return SimpleNamespace(
         office=office,

@@ -180,5 +180,5 @@ def test_reveal_gives_full_values_once_and_is_audited(client, city):
 def test_reveal_is_refused_to_an_inspector_and_hidden_from_a_partner(client, city):
     url = f"{API}/people/{city.elder.pk}/reveal"
     error(as_(client, city.inspector).post(url, {}, content_type="application/json"), 403)
-    error(as_(client, city.dealer_a).post(url, {}, content_type="application/json"), 404)
+    error(as_(client, city.dealer_b).post(url, {}, content_type="application/json"), 404)
     assert not AuditEvent.objects.filter(action="registry.personal_data_revealed").exists()

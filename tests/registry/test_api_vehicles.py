@@ -253,9 +253,9 @@ def test_an_illegal_authorisation_change_is_a_conflict(client, city):
 
 
 def test_a_partner_cannot_change_authorisations(client, city):
-    as_(client, city.dealer_a)
-    own = f"{API}/organisations/{city.dealer_a.organisation_id}/authorisation"
-    other = f"{API}/organisations/{city.dealer_b.organisation_id}/authorisation"
+    as_(client, city.dealer_b)  # authorised, so its writes reach the endpoint
+    own = f"{API}/organisations/{city.dealer_b.organisation_id}/authorisation"
+    other = f"{API}/organisations/{city.dealer_a.organisation_id}/authorisation"
     error(client.post(own, {"to_status": "applied"}, content_type="application/json"), 403)
     error(client.post(other, {"to_status": "applied"}, content_type="application/json"), 404)
 

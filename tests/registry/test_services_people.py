@@ -183,12 +183,28 @@ def test_partner_lifecycle_apply_grant_suspend_regrant_revoke(city, make):
     )
     assert suspended.is_authorised_on(dt.date(2026, 3, 2)) is False
     change(city, org, G, services=["scrapping"])
-    change(city, org, R)
+    change(city, org, R, reason="licence withdrawn by the environment bureau")
     org.refresh_from_db()
-    assert org.authorisation_status == R
+    assert (org.authorisation_status, org.authorisation_reason) == (
+        R,
+        "licence withdrawn by the environment bureau",
+    )
     moves = [(e.data["from"], e.data["to"]) for e in events("registry.authorisation_changed")]
     assert moves == [("none", A), (A, G), (G, S), (S, G), (G, R)]
     assert {e.stream for e in events("registry.authorisation_changed")} == {f"org:{org.pk}"}
+
+
+@pytest.mark.parametrize("to_status", [S, R])
+def test_suspending_or_revoking_needs_a_reason_the_partner_will_read(city, make, to_status):
+    org = make.partner(kind="dealer")
+    with pytest.raises(DomainError) as refused:
+        change(city, org, to_status, reason="  ")
+    assert (refused.value.code, refused.value.field) == (
+        "registry.authorisation_reason_required",
+        "reason",
+    )
+    org.refresh_from_db()
+    assert org.authorisation_status == G
 
 
 def test_granting_defaults_the_start_to_today(city, make):

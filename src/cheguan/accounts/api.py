@@ -49,6 +49,11 @@ class AssistedSessionOut(Schema):
     id: int
     citizen: CitizenOut
     consent_method: str
+    confirmed: bool = Field(
+        ...,
+        description="false while the consent code sent to the citizen's phone waits to be "
+        "read back (POST /assisted-sessions/confirm); only a confirmed session lets you act",
+    )
     started_at: dt.datetime
     last_activity_at: dt.datetime
     ended_at: dt.datetime | None
@@ -60,6 +65,7 @@ class AssistedSessionOut(Schema):
             id=session.pk,
             citizen=CitizenOut.of(session.citizen),
             consent_method=session.consent_method,
+            confirmed=session.confirmed_at is not None,
             started_at=session.started_at,
             last_activity_at=session.last_activity_at,
             ended_at=session.ended_at,
@@ -88,6 +94,10 @@ class AssistedSessionIn(Schema):
     id_number: str = Field("", max_length=30, description="The citizen's ID document number")
     consent_method: str = Field("", max_length=20, description=_CONSENT_HELP)
     consent_note: str = Field("", max_length=200)
+
+
+class ConsentCodeIn(Schema):
+    code: str = Field(..., max_length=12, description="the 6 digits the citizen received")
 
 
 class TokenIn(Schema):
@@ -145,12 +155,17 @@ def me(request):
 @router.post(
     "/assisted-sessions",
     response={201: AssistedSessionOut, **ERRORS},
-    summary="Start acting for a citizen (clerks)",
+    summary="Start acting for a citizen (clerks, service points, dealers)",
 )
 def open_assisted_session(request, payload: AssistedSessionIn):
-    """Find the citizen of the clerk's office by ID number and record their consent.
+    """Find the citizen of the agent's office by ID number and record their consent.
 
-    An assisted session the clerk already has open is ended first.
+    A clerk records how the citizen consented at the desk. A partner's agent proves it:
+    `sms_code` sends a code to the citizen's phone (the session is pending until
+    `POST /assisted-sessions/confirm`), `id_card_read` records the ID card read at the
+    counter (each if the office allows it). Requests with an API token then act for the
+    citizen when they carry the header `X-Assisted-Session: <id>`.
+    An assisted session the agent already has open is ended first.
     """
     session = services.open_assisted_session(
         actor=actor_for(request),
@@ -162,24 +177,36 @@ def open_assisted_session(request, payload: AssistedSessionIn):
 
 
 @router.post(
+    "/assisted-sessions/confirm",
+    response={200: AssistedSessionOut, **ERRORS},
+    summary="Confirm the citizen's consent code (partners)",
+)
+def confirm_assisted_session(request, payload: ConsentCodeIn):
+    """Five wrong codes, or 5 minutes, end the pending session: start again."""
+    return AssistedSessionOut.of(
+        services.confirm_assisted_session(actor=actor_for(request), code=payload.code)
+    )
+
+
+@router.post(
     "/assisted-sessions/end",
     response={200: AssistedSessionOut, **ERRORS},
-    summary="Stop acting for the citizen (clerks)",
+    summary="Stop acting for the citizen",
 )
 def end_assisted_session(request):
     actor = actor_for(request)
-    require(actor.user, "accounts.assist_citizens")
+    require(actor.user, "accounts.act_for_citizens")
     return AssistedSessionOut.of(services.end_assisted_session(actor=actor))
 
 
 @router.get(
     "/assisted-sessions/current",
     response={200: AssistedSessionOut, **ERRORS},
-    summary="The assisted session in progress (clerks)",
+    summary="The assisted session in progress",
 )
 def current_assisted_session(request):
     actor = actor_for(request)
-    require(actor.user, "accounts.assist_citizens")
+    require(actor.user, "accounts.act_for_citizens")
     session = queries.open_assisted_session(actor)
     if session is None:
         raise services.NO_ASSISTED_SESSION()

@@ -6,3 +6,13 @@ class AccountsConfig(AppConfig):
     name = "cheguan.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        # The registry cannot call accounts' services; it tells us instead (ADR 0008).
+        from cheguan.accounts import receivers
+        from cheguan.registry.signals import authorisation_changed
+
+        authorisation_changed.connect(
+            receivers.close_doors_of_withdrawn_partner,
+            dispatch_uid="accounts.close_doors_of_withdrawn_partner",
+        )

@@ -84,50 +84,118 @@ class User(AbstractUser):
     def label(self) -> str:
         return self.display_name or self.username
 
+    @property
+    def may_act_for_citizens(self) -> bool:
+        """A clerk at the help desk, or a service point's or dealer's agent: may act for a
+        citizen who consents (an assisted session)."""
+        return self.role in ACTING_FOR_CITIZENS
+
+
+# Who may act for a citizen with the citizen's consent (an assisted session).
+ACTING_FOR_CITIZENS = frozenset({Role.CLERK, Role.SERVICE_POINT_AGENT, Role.DEALER_AGENT})
+
 
 class ConsentMethod(models.TextChoices):
+    # At the office's own desk (a clerk).
     SIGNED = "signed", _("Signed on the consent form")
     SIGNATURE_PAD = "signature_pad", _("Signed on the signature pad")
     VERBAL_RECORDED = "verbal_recorded", _("Said aloud, recorded on the desk camera")
+    # At a partner's counter (a service point or a dealer): the office cannot see the
+    # citizen, so the consent is a code sent to the phone on record, or the ID card read
+    # by the counter's card reader with the citizen present (CHEGUAN_PARTNER_CONSENT_METHODS).
+    SMS_CODE = "sms_code", _("Code sent to the phone on record, read back by the citizen")
+    ID_CARD_READ = "id_card_read", _("ID card read at the counter, the citizen present")
+
+
+CLERK_CONSENT_METHODS = (
+    ConsentMethod.SIGNED,
+    ConsentMethod.SIGNATURE_PAD,
+    ConsentMethod.VERBAL_RECORDED,
+)
 
 
 class AssistedSessionEnd(models.TextChoices):
-    BY_CLERK = "by_clerk", _("Ended by the clerk")
+    BY_CLERK = "by_clerk", _("Ended by the clerk or agent")
     IDLE = "idle", _("Ended after 30 idle minutes")
     REPLACED = "replaced", _("Replaced by a new session")
+    CODE_FAILED = "code_failed", _("The consent code was not confirmed")
+    AUTHORISATION_ENDED = "auth_ended", _("The partner's authorisation ended")
+
+
+class AssistedSessionQuerySet(models.QuerySet):
+    def visible_to(self, actor) -> AssistedSessionQuerySet:
+        """The agent's own sessions."""
+        if actor.user is None:
+            return self.none()
+        return self.filter(agent_id=actor.user.pk)
 
 
 class AssistedSession(models.Model):
-    """A clerk acting for a citizen at the help desk (帮办), with the citizen's consent."""
+    """Someone acting for a citizen with the citizen's consent: a clerk at the help desk
+    (帮办), or a service point's or dealer's agent at its counter (``organisation`` set).
 
-    clerk = models.ForeignKey(User, on_delete=models.PROTECT, related_name="assisted_sessions")
+    A session whose consent is a code sent to the citizen's phone is *pending* until the
+    code is read back (``confirmed_at``); only a confirmed session lets the agent act."""
+
+    agent = models.ForeignKey(User, on_delete=models.PROTECT, related_name="assisted_sessions")
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assisted_sessions",
+    )
     citizen = models.ForeignKey(
         "registry.Person", on_delete=models.PROTECT, related_name="assisted_sessions"
     )
     office = models.ForeignKey("registry.Office", on_delete=models.PROTECT)
     consent_method = models.CharField(max_length=20, choices=ConsentMethod.choices)
     consent_note = models.CharField(max_length=200, blank=True)
+    consent_code_hash = models.CharField(max_length=64, blank=True)
+    consent_code_expires_at = models.DateTimeField(null=True, blank=True)
+    consent_attempts = models.PositiveSmallIntegerField(default=0)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField()
     last_activity_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
-    end_reason = models.CharField(max_length=10, choices=AssistedSessionEnd.choices, blank=True)
+    end_reason = models.CharField(max_length=12, choices=AssistedSessionEnd.choices, blank=True)
+
+    objects = AssistedSessionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["clerk"],
+                fields=["agent"],
                 condition=Q(ended_at__isnull=True),
-                name="assisted_one_open_per_clerk",
-            )
+                name="assisted_one_open_per_agent",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=False)
+                | Q(confirmed_at__isnull=False)
+                | Q(consent_method="sms_code"),
+                name="assisted_confirmed_unless_code_pending",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.clerk} → {self.citizen}"
+        return f"{self.agent} → {self.citizen}"
 
     @property
     def is_open(self) -> bool:
         return self.ended_at is None
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def visible_to(self, actor) -> ApiTokenQuerySet:
+        """The user's own tokens."""
+        if actor.user is None:
+            return self.none()
+        return self.filter(user_id=actor.user.pk)
 
 
 class ApiToken(models.Model):
@@ -140,6 +208,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -22,7 +22,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "registry.manage_organisations": frozenset({R.SUPERVISOR, R.ADMIN}),
     "registry.import": frozenset({R.ADMIN}),
     # accounts
+    # the office's help desk: find any citizen of the office by ID number or plate
     "accounts.assist_citizens": frozenset({R.CLERK}),
+    # act for one citizen who consents (an assisted session): the desk, or a partner's counter
+    "accounts.act_for_citizens": frozenset({R.CLERK, R.SERVICE_POINT_AGENT, R.DEALER_AGENT}),
     "accounts.manage_api_tokens": frozenset(
         {R.DEALER_AGENT, R.SCRAPYARD_AGENT, R.DRIVING_SCHOOL_AGENT, R.SERVICE_POINT_AGENT, R.ADMIN}
     ),

@@ -19,21 +19,21 @@ def api_tokens_for(actor: Actor) -> QuerySet[ApiToken]:
 
 
 def open_assisted_session(actor: Actor) -> AssistedSession | None:
-    """The session the actor is acting in right now (set up by ``AssistedSessionMiddleware``)."""
-    if actor.assisted_session_id is None or actor.user is None:
+    """The agent's open session: confirmed, or waiting for the citizen's consent code."""
+    if actor.user is None:
         return None
     return (
         AssistedSession.objects.select_related("citizen", "citizen__office")
-        .filter(pk=actor.assisted_session_id, clerk=actor.user, ended_at__isnull=True)
+        .filter(agent=actor.user, ended_at__isnull=True)
         .first()
     )
 
 
-def recently_ended_idle(clerk) -> AssistedSession | None:
-    """The clerk's last session, if it ended for idleness in the past hour (to tell them so)."""
+def recently_ended_idle(agent) -> AssistedSession | None:
+    """The agent's last session, if it ended for idleness in the past hour (to tell them so)."""
     last = (
         AssistedSession.objects.select_related("citizen")
-        .filter(clerk=clerk, ended_at__isnull=False)
+        .filter(agent=agent, ended_at__isnull=False)
         .order_by("-ended_at", "-pk")
         .first()
     )

@@ -22,6 +22,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("assisted/", views.assisted_start, name="assisted_start"),
+    path("assisted/confirm/", views.assisted_confirm, name="assisted_confirm"),
     path("assisted/current/", views.assisted_current, name="assisted_current"),
     path("assisted/end/", views.assisted_end, name="assisted_end"),
 ]

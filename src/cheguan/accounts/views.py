@@ -6,11 +6,13 @@ django-axes (settings: ``AXES_*``), which answers with ``accounts/locked_out.htm
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,6 +23,7 @@ from cheguan.accounts import queries, services
 from cheguan.accounts.actor import Actor, actor_for
 from cheguan.accounts.login_limits import login_refusal
 from cheguan.accounts.models import ConsentMethod, Role
+from cheguan.accounts.partners import REVOKED, partner_refusal
 from cheguan.accounts.permissions import require
 from cheguan.core.errors import DomainError, ValidationErrors
 
@@ -34,12 +37,29 @@ CITIZEN_SERVICES = [
 ]
 
 
+class LoginForm(AuthenticationForm):
+    """Django's login form; an agent of a partner whose authorisation is revoked is told so."""
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        refusal = partner_refusal(user)
+        if refusal is not None and refusal.error is REVOKED:
+            raise forms.ValidationError(refusal.message, code=refusal.code)
+
+
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+    authentication_form = LoginForm
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(failure_limit=settings.AXES_FAILURE_LIMIT, **kwargs)
+        context = super().get_context_data(failure_limit=settings.AXES_FAILURE_LIMIT, **kwargs)
+        form = context.get("form")
+        refused = form.errors.get("__all__") if form is not None and form.is_bound else None
+        codes = [e.code for e in form.errors.as_data().get("__all__", [])] if refused else []
+        if REVOKED.code in codes:
+            context["partner_refused"] = refused[codes.index(REVOKED.code)]
+        return context
 
     def post(self, request, *args, **kwargs):
         refused = login_refusal(request)
@@ -85,7 +105,7 @@ def _refused(request, error: DomainError):
 def assisted_start(request):
     """The help desk: find a citizen by ID number, record consent, start acting for them."""
     try:
-        require(request.user, "accounts.assist_citizens")
+        require(request.user, "accounts.act_for_citizens")
     except DomainError as e:
         return _refused(request, e)
     errors: dict[str, str] = {}
@@ -102,16 +122,19 @@ def assisted_start(request):
         except DomainError as e:
             errors[e.field or "form"] = e.message
         else:
+            if services.pending_assisted_session(request.user) is not None:
+                return redirect("accounts:assisted_confirm")
             messages.success(
                 request, _("Assisted service started. You are now acting for the citizen.")
             )
             return redirect("accounts:assisted_current")
+    methods = services.consent_methods_for(request.user)
     return render(
         request,
         "accounts/assisted_start.html",
         {
             "errors": errors,
-            "consent_methods": ConsentMethod.choices,
+            "consent_methods": [(m, ConsentMethod(m).label) for m in methods],
             "values": request.POST,
             "current": getattr(request, "assisted_session", None),
             "ended_idle": queries.recently_ended_idle(request.user),
@@ -121,10 +144,44 @@ def assisted_start(request):
 
 
 @login_required
+def assisted_confirm(request):
+    """A partner's counter: the citizen reads back the code sent to their phone."""
+    try:
+        require(request.user, "accounts.act_for_citizens")
+    except DomainError as e:
+        return _refused(request, e)
+    pending = services.pending_assisted_session(request.user)
+    if pending is None:
+        return redirect("accounts:assisted_start")
+    error = ""
+    if request.method == "POST":
+        try:
+            services.confirm_assisted_session(
+                actor=actor_for(request), code=request.POST.get("code", "")
+            )
+        except DomainError as e:
+            error = e.message
+            if services.pending_assisted_session(request.user) is None:
+                messages.error(request, error)
+                return redirect("accounts:assisted_start")
+        else:
+            messages.success(
+                request, _("Assisted service started. You are now acting for the citizen.")
+            )
+            return redirect("accounts:assisted_current")
+    return render(
+        request,
+        "accounts/assisted_confirm.html",
+        {"pending": pending, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@login_required
 def assisted_current(request):
     """The clerk's page while acting for a citizen: who (masked), and the services to open."""
     try:
-        require(request.user, "accounts.assist_citizens")
+        require(request.user, "accounts.act_for_citizens")
     except DomainError as e:
         return _refused(request, e)
     session = getattr(request, "assisted_session", None)

@@ -13,6 +13,24 @@ from __future__ import annotations
 from django.db import models
 
 
+class AuditEventQuerySet(models.QuerySet):
+    def visible_to(self, actor) -> AuditEventQuerySet:
+        """Supervisors: their office's events (an administrator without an office: all); a
+        partner's agent: its organisation's."""
+        from cheguan.accounts.permissions import has_capability
+
+        user = actor.user
+        if user is None or not user.is_authenticated:
+            return self.none()
+        if has_capability(user, "audit.view_trail"):
+            if user.office_id is not None:
+                return self.filter(office_id=user.office_id)
+            return self if user.role == "admin" else self.none()
+        if has_capability(user, "audit.view_own_organisation_trail") and user.organisation_id:
+            return self.filter(organisation_id=user.organisation_id)
+        return self.none()
+
+
 class AuditEvent(models.Model):
     stream = models.CharField(max_length=80)
     seq = models.PositiveBigIntegerField()
@@ -36,6 +54,8 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["stream", "seq"]

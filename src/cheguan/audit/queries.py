@@ -69,14 +69,11 @@ def trail_for(actor: Actor) -> QuerySet[AuditEvent]:
     user = actor.user
     if user is None or not user.is_authenticated:
         raise NOT_AUTHENTICATED()
-    qs = AuditEvent.objects.select_related("actor", "on_behalf_of", "organisation")
-    if has_capability(user, "audit.view_trail"):
-        if user.office_id is not None:
-            return qs.filter(office_id=user.office_id)
-        return qs if user.role == Role.ADMIN else qs.none()
-    if has_capability(user, "audit.view_own_organisation_trail") and user.organisation_id:
-        return qs.filter(organisation_id=user.organisation_id)
-    raise PERMISSION_DENIED()
+    if not can_view_trail(actor):
+        raise PERMISSION_DENIED()
+    return AuditEvent.objects.visible_to(actor).select_related(
+        "actor", "on_behalf_of", "organisation"
+    )
 
 
 def _day_start(day: dt.date) -> dt.datetime:

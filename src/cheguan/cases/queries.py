@@ -34,35 +34,34 @@ from cheguan.workdays.services import add_working_days
 NEAR_DEADLINE_WORKING_DAYS = 2  # a commitment this close to its deadline is "near"
 
 
-def _base() -> QuerySet[Case]:
-    return Case.objects.select_related(
+def _select(qs: QuerySet[Case]) -> QuerySet[Case]:
+    return qs.select_related(
         "service", "office", "applicant_person", "applicant_organisation", "vehicle"
     )
 
 
+def _base() -> QuerySet[Case]:
+    return _select(Case.objects.all())
+
+
 def my_cases(actor: Actor) -> QuerySet[Case]:
     """The cases of the citizen being served (themself, or the one a clerk assists), or of
-    the partner's organisation."""
+    the partner's organisation (while it acts for a citizen: those it filed for them)."""
     user = actor.user
     if user is None:
         return Case.objects.none()
     citizen = actor.citizen
+    if user.is_partner:
+        mine = _select(Case.objects.visible_to(actor))
+        return mine.filter(applicant_person=citizen) if citizen is not None else mine
     if citizen is not None:
         return _base().filter(applicant_person=citizen)
-    if user.is_partner and user.organisation_id is not None:
-        org = user.organisation_id
-        return _base().filter(Q(applicant_organisation_id=org) | Q(created_by__organisation_id=org))
     return Case.objects.none()
 
 
 def cases_for(actor: Actor) -> QuerySet[Case]:
     """Every case the actor may see."""
-    user = actor.user
-    if user is None:
-        return Case.objects.none()
-    if has_capability(user, "cases.view_office"):
-        return _base().filter(office_id=user.office_id)
-    return my_cases(actor)
+    return _select(Case.objects.visible_to(actor))
 
 
 def get_case(actor: Actor, number: str) -> Case:
@@ -155,9 +154,13 @@ def follow_ups_for(actor: Actor, *, open_only: bool = False) -> QuerySet[FollowU
     """The office's follow-ups of bad ratings, overdue flagged (``is_overdue``): the due
     date has passed and the follow-up is not closed. Overdue first, then by due date."""
     _require_office_follow_ups(actor)
+    return _follow_ups(actor, open_only=open_only)
+
+
+def _follow_ups(actor: Actor, *, open_only: bool = False) -> QuerySet[FollowUp]:
     today = clock.today()
     qs = (
-        FollowUp.objects.filter(office_id=actor.user.office_id)
+        FollowUp.objects.visible_to(actor)
         .select_related("rating", "case", "case__service")
         .annotate(
             is_overdue=ExpressionWrapper(
@@ -172,7 +175,8 @@ def follow_ups_for(actor: Actor, *, open_only: bool = False) -> QuerySet[FollowU
 
 
 def get_follow_up(actor: Actor, follow_up_id: int) -> FollowUp:
-    follow_up = follow_ups_for(actor).filter(pk=follow_up_id).first()
+    """Through the scope first: outside it, not found — whatever the role."""
+    follow_up = _follow_ups(actor).filter(pk=follow_up_id).first()
     if follow_up is None:
         raise NOT_FOUND()
     return follow_up
@@ -184,9 +188,8 @@ def commitments_for(actor: Actor, *, near_only: bool = True) -> QuerySet[Rongque
     require(actor.user, "cases.view_office")
     today = clock.today()
     qs = (
-        RongqueCommitment.objects.filter(
-            case__office_id=actor.user.office_id, status=CommitmentStatus.OPEN
-        )
+        RongqueCommitment.objects.visible_to(actor)
+        .filter(case__office_id=actor.user.office_id, status=CommitmentStatus.OPEN)
         .select_related("case", "case__service", "applicant_person", "applicant_organisation")
         .annotate(is_overdue=ExpressionWrapper(Q(deadline__lt=today), output_field=BooleanField()))
     )

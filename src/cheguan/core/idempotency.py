@@ -2,14 +2,43 @@
 
 The first request with a key runs and its answer is stored; a repeat (same sender, same
 key, same body) gets that stored answer back, byte for byte, and creates nothing. The same
-key with a different body is refused (``core.idempotency_key_reused``, 422); a repeat that
-arrives while the first is still running gets ``core.idempotency_in_progress`` (409).
+key with a different body is refused (``core.idempotency_key_reused``, 422), also while the
+first runs or after it died; a repeat that arrives while the first is still running gets
+``core.idempotency_in_progress`` (409).
+
+How it survives a crash (docs/adr/0009-idempotency-recovery-point.md). The answer is the
+recovery point, and it is committed with the work:
+
+1. **Claim.** The first request inserts the key's record, unfinished, in a short transaction
+   of its own; the unique (owner, key) constraint decides a race between two first requests.
+2. **Run.** The view then runs inside ONE transaction that first locks the record's row and,
+   once the response is built, marks the record completed with the (masked) answer before
+   it commits. The services the view calls nest inside it (their ``atomic`` blocks are
+   savepoints: a domain error rolls its own service back and is stored as the answer; so
+   none may be ``atomic(durable=True)``), and ``transaction.on_commit`` side effects run
+   after that single commit.
+
+So a record that is completed holds the answer of work that is in the database, and a record
+that is unfinished and not locked by any transaction belongs to an attempt that left nothing
+behind (it died, or it rolled back). A repeat therefore either replays the answer, or gets
+409 while another transaction holds the lock, or — the row is free and unfinished — locks it
+and runs the write itself, at once: no timeout to wait for, no write run twice. On
+PostgreSQL the lock is ``SELECT … FOR UPDATE SKIP LOCKED`` (a locked row: the first request
+is still running). SQLite has no row locks, and needs none: its transactions are
+``IMMEDIATE``, so a request inside its transaction holds the database's only write lock, and
+another one that gets into its own transaction and still finds the record unfinished knows
+nobody is running it. There a repeat of a running request waits for the write lock (the
+connection's busy timeout) and then replays the answer, rather than answering 409.
 
 What is not stored, so the request can simply be retried with the same key:
-- an answer with a 5xx status (the first attempt failed on our side);
-- 401 and 403 answers from authentication and CSRF (the sender fixes its credentials);
-- 429 answers: a limit or rate was reached, and the sender is told to retry later;
-- a first attempt that never finished (a killed worker): after ``STALE_AFTER`` it is taken over.
+- an answer with a 5xx status: the whole transaction is rolled back (nothing of the attempt
+  remains) and the claim is dropped;
+- 401 and 403 answers from authentication and CSRF (the sender fixes its credentials): rolled
+  back and dropped the same way;
+- 429 answers: a limit or a request rate was reached, and the sender is told when to retry:
+  rolled back and dropped the same way;
+- a streaming answer (it cannot be stored): its work commits and the claim is dropped in the
+  same transaction, so a retry runs again (no API POST streams today).
 
 Keys are scoped per sender (an API token, else the logged-in user, else the anonymous
 session), so two clients never collide on each other's keys. Records are kept for
@@ -23,10 +52,12 @@ stored only as a hash. A copy of the database alone cannot read them back.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+from contextvars import ContextVar
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.crypto import salted_hmac
 
@@ -36,7 +67,6 @@ from cheguan.core.models import IdempotencyRecord
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
 KEEP_FOR = dt.timedelta(hours=24)
-STALE_AFTER = dt.timedelta(minutes=5)
 NOT_STORED = frozenset({401, 403, 429})
 
 KEY_REUSED = ErrorCode(
@@ -95,36 +125,50 @@ def _error(err: ErrorCode) -> JsonResponse:
     return JsonResponse(e.as_dict(), status=e.status)
 
 
-def _claim(
-    *, owner: str, key_hash: str, request_hash: str, path: str
-) -> tuple[IdempotencyRecord | None, IdempotencyRecord | None]:
-    """``(mine, None)`` when this request is the one to run; ``(None, theirs)`` otherwise.
+def _claim(*, owner: str, key_hash: str, request_hash: str, path: str) -> IdempotencyRecord | None:
+    """The key's record: a new claim (inserted unfinished and committed), or the one there.
 
-    The unique (owner, key) constraint decides the race: exactly one insert wins.
+    The unique (owner, key) constraint decides the race: exactly one insert wins. ``None``
+    when the record was dropped between the failed insert and the read.
     """
-    for _attempt in range(3):
-        now = clock.now()
-        try:
-            with transaction.atomic():
-                mine = IdempotencyRecord.objects.create(
-                    owner=owner,
-                    key=key_hash,
-                    method="POST",
-                    path=path[:500],
-                    request_hash=request_hash,
-                    created_at=now,
-                )
-            return mine, None
-        except IntegrityError:
-            theirs = IdempotencyRecord.objects.filter(owner=owner, key=key_hash).first()
-            if theirs is None:
-                continue  # the first attempt failed (5xx) and left: this one may run
-            limit = KEEP_FOR if theirs.completed else STALE_AFTER
-            if now - theirs.created_at <= limit:
-                return None, theirs
-            # Expired, or abandoned by a worker that died: remove it (once) and claim again.
-            IdempotencyRecord.objects.filter(pk=theirs.pk, created_at=theirs.created_at).delete()
-    return None, None
+    try:
+        with transaction.atomic():
+            return IdempotencyRecord.objects.create(
+                owner=owner,
+                key=key_hash,
+                method="POST",
+                path=path[:500],
+                request_hash=request_hash,
+                created_at=clock.now(),
+            )
+    except IntegrityError:
+        return IdempotencyRecord.objects.filter(owner=owner, key=key_hash).first()
+
+
+def _locked(pk: int) -> IdempotencyRecord | None:
+    """Inside the request's transaction: the record, row-locked until that transaction ends.
+
+    ``None`` when another transaction holds the lock (PostgreSQL: ``SKIP LOCKED``; that
+    request is running) or the record is gone. On SQLite ``select_for_update`` is a no-op:
+    this ``IMMEDIATE`` transaction already holds the database's only write lock.
+    """
+    return IdempotencyRecord.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+
+
+def _drop(pk: int) -> None:
+    """Delete an unfinished claim after its attempt rolled back (tidiness: a free, unfinished
+    record is taken over by the next repeat anyway). Never deletes a stored answer."""
+    with contextlib.suppress(DatabaseError):  # the connection may be what failed
+        IdempotencyRecord.objects.filter(pk=pk, completed=False).delete()
+
+
+# Row locks never conflict with the transaction that holds them, so a request made on the
+# same connection while this one runs (a nested sub-request, the test client inside a
+# handler) cannot learn from the database that the record is busy: the middleware
+# remembers the records its own context is running.
+_running: ContextVar[frozenset[int]] = ContextVar(
+    "cheguan_idempotency_running", default=frozenset()
+)
 
 
 class IdempotencyMiddleware:
@@ -142,31 +186,83 @@ class IdempotencyMiddleware:
         request_hash = hashlib.sha256(
             request.get_full_path().encode() + b"\n" + request.body
         ).hexdigest()
-        mine, theirs = _claim(
-            owner=owner, key_hash=key_hash, request_hash=request_hash, path=request.path
-        )
-        if mine is None:
-            if theirs is None or not theirs.completed:
-                return _error(IN_PROGRESS)
-            if theirs.request_hash != request_hash:
+        for _attempt in range(3):
+            record = _claim(
+                owner=owner, key_hash=key_hash, request_hash=request_hash, path=request.path
+            )
+            if record is None:
+                continue  # its request answered 5xx and dropped it: claim again
+            if clock.now() - record.created_at > KEEP_FOR:
+                # Expired: forget it (once, even if several repeats race here) and claim again.
+                IdempotencyRecord.objects.filter(
+                    pk=record.pk, created_at=record.created_at
+                ).delete()
+                continue
+            if record.request_hash != request_hash:
                 return _error(KEY_REUSED)
-            return self._replay(theirs, key=key, owner=owner)
+            if record.completed:
+                return self._replay(record, key=key, owner=owner)
+            if record.pk in _running.get():
+                return _error(IN_PROGRESS)
+            held = _running.set(_running.get() | {record.pk})
+            try:
+                response = self._run(request, record.pk, key=key, owner=owner)
+            finally:
+                _running.reset(held)
+            if response is not None:
+                return response
+            # Locked by a request that is running it, or dropped meanwhile: look once more.
+            record = IdempotencyRecord.objects.filter(pk=record.pk).first()
+            if record is not None:
+                if record.completed:
+                    return self._replay(record, key=key, owner=owner)
+                return _error(IN_PROGRESS)
+        return _error(IN_PROGRESS)
 
-        response = self.get_response(request)
-        if (
-            response.status_code >= 500
-            or response.status_code in NOT_STORED
-            or getattr(response, "streaming", False)
-        ):
-            IdempotencyRecord.objects.filter(pk=mine.pk).delete()
-            return response
-        IdempotencyRecord.objects.filter(pk=mine.pk).update(
+    def _run(self, request: HttpRequest, pk: int, *, key: str, owner: str) -> HttpResponse | None:
+        """Run the view in one transaction that also stores its answer in record ``pk``.
+
+        ``None`` (and nothing run) when another request holds the record's lock or the
+        record is gone.
+        """
+        ran = settled = False
+        try:
+            with transaction.atomic():
+                record = _locked(pk)
+                if record is None:
+                    return None
+                if record.completed:  # another request finished it since we looked
+                    return self._replay(record, key=key, owner=owner)
+                ran = True
+                response = self.get_response(request)
+                settled = self._settle(record, response, key=key, owner=owner)
+        except BaseException:
+            if ran and not settled:
+                _drop(pk)
+            raise
+        if not settled:
+            _drop(pk)
+        return response
+
+    @staticmethod
+    def _settle(record: IdempotencyRecord, response: HttpResponse, *, key: str, owner: str) -> bool:
+        """Inside the transaction: store the answer with the work (True), or roll it all back
+        (False: the caller drops the claim once the transaction has ended)."""
+        if response.status_code >= 500 or response.status_code in NOT_STORED:
+            transaction.set_rollback(True)
+            return False
+        if getattr(response, "streaming", False):
+            record.delete()  # the work commits; the answer cannot be stored, so no claim stays
+            return True
+        IdempotencyRecord.objects.filter(pk=record.pk).update(
             completed=True,
             status_code=response.status_code,
-            response_body=_keystream_xor(response.content, key=key, owner=owner, record_pk=mine.pk),
+            response_body=_keystream_xor(
+                response.content, key=key, owner=owner, record_pk=record.pk
+            ),
             content_type=response.get("Content-Type", "application/json")[:100],
         )
-        return response
+        return True
 
     @staticmethod
     def _replay(record: IdempotencyRecord, *, key: str, owner: str) -> HttpResponse:

@@ -1,4 +1,4 @@
-"""Per-party limits on shared resources (docs/principles.md, docs/adr/0009): the numbers the
+"""Per-party limits on shared resources (docs/principles.md, docs/adr/0012): the numbers the
 office sets, read in one place, and the shape of a refusal.
 
 An office overrides any key in ``settings.CHEGUAN_LIMITS`` (the environment variable

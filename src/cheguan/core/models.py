@@ -6,6 +6,11 @@ class IdempotencyRecord(models.Model):
 
     ``owner`` scopes the key to who sent it (a user, an API token, or an anonymous
     session), so two clients can never collide on each other's keys.
+
+    The row is inserted unfinished (the claim), then ``completed`` and the masked answer are
+    written in the same transaction as the request's own writes (``core.idempotency``). So a
+    completed row always answers for work that is in the database, and an unfinished row that
+    no transaction holds locked stands for an attempt that left nothing behind.
     """
 
     owner = models.CharField(max_length=80)

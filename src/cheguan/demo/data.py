@@ -131,9 +131,9 @@ class OrgSeed:
 
 DEALER_SERVICES = ("new_registration", "plate_selection", "temporary_plate")
 SCRAPYARD_SERVICES = ("scrap_intake", "deregistration")
-SCHOOL_SERVICES = ("exam_booking",)
+SCHOOL_SERVICES = ("driving_test_booking",)
 SERVICE_POINT_SERVICES = (
-    "inspection_mark",
+    "inspection_mark_exempt",
     "plate_replacement",
     "registration_certificate_replacement",
     "mortgage_registration",

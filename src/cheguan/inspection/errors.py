@@ -50,10 +50,3 @@ NOT_AWAITING_CHECK = ErrorCode(
     "issued or rejected now.",
     409,
 )
-PARTNER_NOT_AUTHORISED = ErrorCode(
-    "inspection.partner_not_authorised",
-    "您的单位目前未获授权办理检验标志业务（授权未生效、已暂停、已撤销或已过期），请联系车管所。",
-    "Your organisation is not currently authorised to handle inspection marks (the "
-    "authorisation is not in force, suspended, revoked or expired): contact the office.",
-    403,
-)

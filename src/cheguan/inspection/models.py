@@ -10,6 +10,22 @@ from django.utils.translation import gettext_lazy as _
 SERVICE_CODE = "inspection_mark_exempt"
 
 
+class MarkQuerySet(models.QuerySet):
+    def visible_to(self, actor) -> MarkQuerySet:
+        """The marks of the vehicles the actor sees (registry's scope), and a partner's those
+        of the applications its organisation filed (a service point prints the mark it got
+        for a citizen after the assisted session ended)."""
+        from cheguan.accounts.scope import partner_organisation_id, visible, when
+        from cheguan.registry.models import Vehicle
+
+        organisation = partner_organisation_id(actor)
+        return visible(
+            self,
+            Q(vehicle__in=Vehicle.objects.visible_to(actor).values("pk")),
+            when(organisation, Q(case__created_by__organisation_id=organisation)),
+        )
+
+
 class InspectionMark(models.Model):
     """One issued mark. A reissue (Art 57: lost or damaged) is a new row with the same
     validity pointing at the one it replaces, which is revoked with reason ``reissued``."""
@@ -32,6 +48,8 @@ class InspectionMark(models.Model):
     reissue_of = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reissued_as"
     )
+
+    objects = MarkQuerySet.as_manager()
 
     class Meta:
         ordering = ["-issued_at", "-id"]

@@ -25,7 +25,7 @@ from cheguan.accounts.permissions import has_capability, require
 from cheguan.cases.models import Case, CaseStatus, DocumentRequirement
 from cheguan.core.errors import NOT_FOUND
 from cheguan.inspection.cycles import add_months, default_regime
-from cheguan.inspection.models import SERVICE_CODE, InspectionMark
+from cheguan.inspection.models import SERVICE_CODE, InspectionMark, InspectionReminder
 from cheguan.inspection.rules import Eligibility, VehicleFacts, evaluate
 from cheguan.registry.models import (
     Accident,
@@ -212,25 +212,22 @@ def _date(value) -> dt.date | None:
 
 
 def vehicle_for(actor: Actor, *, vehicle_id: int | None = None, plate: str = "") -> Vehicle:
-    """A vehicle the actor may apply for: the citizen's own (also in an assisted session),
-    or any of the office's for a clerk at the window. Anything else: not found."""
-    qs = Vehicle.objects.select_related("office", "owner_person")
+    """A vehicle the actor may apply for (registry's scope, ADR 0003): the citizen's own —
+    also for the clerk or partner's agent acting for them with consent —, any of the
+    office's for a clerk at the window, a partner's own organisation's. Anything else,
+    including every citizen's car for a partner acting for nobody: not found."""
+    qs = Vehicle.objects.visible_to(actor).select_related("office", "owner_person")
     if vehicle_id is not None:
         qs = qs.filter(pk=vehicle_id)
     elif plate:
         qs = qs.filter(plate_number=plate.strip().upper()).active()
     else:
         raise NOT_FOUND(field="vehicle")
-    citizen = actor.citizen
     user = actor.user
-    if citizen is not None:
-        qs = qs.filter(owner_person=citizen)
-    elif user is not None and has_capability(user, "cases.process"):
-        qs = qs.filter(office_id=user.office_id)
-    elif user is not None and user.is_partner and user.organisation_id:
-        qs = qs.filter(office_id=user.organisation.office_id)
-    else:
-        raise NOT_FOUND(field="vehicle")
+    if actor.citizen is not None:
+        qs = qs.filter(owner_person=actor.citizen)
+    elif user is None or not (user.is_partner or has_capability(user, "cases.process")):
+        raise NOT_FOUND(field="vehicle")  # staff who see vehicles but do not apply
     vehicle = qs.first()
     if vehicle is None:
         raise NOT_FOUND(field="vehicle")
@@ -238,11 +235,28 @@ def vehicle_for(actor: Actor, *, vehicle_id: int | None = None, plate: str = "")
 
 
 def mark_for(actor: Actor, serial: str) -> InspectionMark:
-    mark = InspectionMark.objects.select_related("vehicle", "office").filter(serial=serial).first()
+    mark = (
+        InspectionMark.objects.visible_to(actor)
+        .select_related("vehicle", "office")
+        .filter(serial=serial)
+        .first()
+    )
     if mark is None:
         raise NOT_FOUND(field="serial")
-    vehicle_for(actor, vehicle_id=mark.vehicle_id)  # scope check: raises not found
     return mark
+
+
+def citizen_vehicles(actor: Actor) -> QuerySet[Vehicle]:
+    """The active vehicles of the citizen being served (themself, or the one acted for)."""
+    if actor.citizen is None:
+        return Vehicle.objects.none()
+    return Vehicle.objects.active().filter(owner_person=actor.citizen).order_by("pk")
+
+
+def reminders_for(actor: Actor) -> QuerySet[InspectionReminder]:
+    if actor.citizen is None:
+        return InspectionReminder.objects.none()
+    return InspectionReminder.objects.filter(vehicle__owner_person=actor.citizen)
 
 
 def marks_of(vehicle: Vehicle) -> QuerySet:
@@ -279,6 +293,10 @@ def proof_checks(actor: Actor) -> QuerySet[Case]:
 
 
 def proof_check_for(actor: Actor, number: str) -> Case:
+    """An application waiting for the clerk's check: through the actor's scope first (not
+    found outside it, whatever the role), then the clerk's queue."""
+    if not Case.objects.visible_to(actor).filter(number=str(number)[:24]).exists():
+        raise NOT_FOUND()
     case = proof_checks(actor).filter(number=str(number)[:24]).first()
     if case is None:
         raise NOT_FOUND()

@@ -22,7 +22,6 @@ from cheguan.cases.views.common import english, field_errors, pages, public
 from cheguan.core import clock
 from cheguan.core.errors import NOT_FOUND, DomainError, ValidationErrors
 from cheguan.inspection import queries, services, signing
-from cheguan.inspection.models import InspectionReminder
 from cheguan.inspection.pdf import mark_pdf
 from cheguan.registry.models import Vehicle
 from cheguan.registry.queries import find_person_by_document
@@ -41,8 +40,8 @@ def home(request):
         if has_capability(request.user, "accounts.assist_citizens"):
             return redirect("inspection:desk")
         raise NOT_FOUND()
-    vehicles = Vehicle.objects.active().filter(owner_person=actor.citizen).order_by("pk")
-    reminders = InspectionReminder.objects.filter(vehicle__owner_person=actor.citizen)[:3]
+    vehicles = queries.citizen_vehicles(actor)
+    reminders = queries.reminders_for(actor)[:3]
     return render(
         request,
         "inspection/home.html",
@@ -205,7 +204,10 @@ def desk(request):
             "person": person,
             "cards": _cards(vehicles),
             "errors": errors,
-            "consent_methods": ConsentMethod.choices,
+            "consent_methods": [
+                (m, ConsentMethod(m).label)
+                for m in accounts_services.consent_methods_for(request.user)
+            ],
         },
         status=400 if errors and request.method == "POST" else 200,
     )

@@ -130,12 +130,7 @@ def add_pattern(
 @transaction.atomic
 def deactivate_pattern(*, actor: Actor, pattern_id: int) -> BlockedPattern:
     """Stop blocking a combination (the row stays, for the trail)."""
-    user = require(actor.user, "plates.manage_pool")
-    row = (
-        BlockedPattern.objects.select_for_update()
-        .filter(pk=pattern_id, office_id=user.office_id)
-        .first()
-    )
+    row = BlockedPattern.objects.visible_to(actor).select_for_update().filter(pk=pattern_id).first()
     if row is None:
         raise NOT_FOUND()
     if not row.active:

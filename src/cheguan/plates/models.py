@@ -175,6 +175,14 @@ class DrawStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired without a pick")
 
 
+class DrawQuerySet(models.QuerySet):
+    def visible_to(self, actor) -> DrawQuerySet:
+        """The draws of the cases the actor sees (cases' scope)."""
+        from cheguan.cases.models import Case
+
+        return self.filter(case__in=Case.objects.visible_to(actor).values("pk"))
+
+
 class Draw(models.Model):
     """One 二十选一 draw and its log: the seed, the slot space it sampled (pool version and
     size), every candidate slot in order with its outcome, and the numbers offered. The
@@ -196,6 +204,8 @@ class Draw(models.Model):
     status = models.CharField(max_length=8, choices=DrawStatus.choices, default=DrawStatus.OPEN)
     picked = models.CharField(max_length=8, blank=True)
     picked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DrawQuerySet.as_manager()
 
     class Meta:
         ordering = ["-drawn_at", "-id"]
@@ -270,6 +280,15 @@ class BlockScope(models.TextChoices):
     ALL = "all", _("Never released (neither drawn nor composed)")
 
 
+class BlockedPatternQuerySet(models.QuerySet):
+    def visible_to(self, actor) -> BlockedPatternQuerySet:
+        """The office's blocklist, for those who keep the pool."""
+        from cheguan.accounts.scope import staff_office, visible, when
+
+        office = staff_office(actor, "plates.manage_pool")
+        return visible(self, when(office, Q(office_id=office)))
+
+
 class BlockedPattern(models.Model):
     """An offensive or reserved combination the office bars (a regular expression searched
     in the serial, e.g. ``(\\d)\\1\\1`` for three identical digits): from self-composition
@@ -282,6 +301,8 @@ class BlockedPattern(models.Model):
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField()
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+
+    objects = BlockedPatternQuerySet.as_manager()
 
     class Meta:
         ordering = ["pattern"]

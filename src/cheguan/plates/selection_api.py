@@ -360,7 +360,7 @@ def assign(request, payload: AssignIn, case_number: str = CASE_NUMBER):
     office, ``plates.process``; audited)."""
     actor = actor_for(request)
     case = queries.plate_case_for(actor, case_number)
-    vehicle = Vehicle.objects.filter(pk=payload.vehicle_id).first()
+    vehicle = Vehicle.objects.visible_to(actor).filter(pk=payload.vehicle_id).first()
     if vehicle is None:
         raise NOT_FOUND(field="vehicle_id")
     plate = services.assign_held_number(actor=actor, case=case, vehicle=vehicle)

@@ -53,29 +53,13 @@ def find_person_by_document(*, office: Office | None, id_number: str) -> Person 
 
 
 def people_for(actor: Actor) -> QuerySet[Person]:
-    user = actor.user
-    qs = Person.objects.select_related("office")
-    if user is None:
-        return qs.none()
-    if has_capability(user, "registry.view_people"):
-        return qs.filter(office_id=user.office_id)
-    if actor.citizen is not None:
-        return qs.filter(pk=actor.citizen.pk)
-    return qs.none()
+    return Person.objects.visible_to(actor).select_related("office")
 
 
 def vehicles_for(actor: Actor) -> QuerySet[Vehicle]:
-    user = actor.user
-    qs = Vehicle.objects.select_related("office", "owner_person", "owner_organisation")
-    if user is None:
-        return qs.none()
-    if has_capability(user, "registry.view_vehicles"):
-        return qs.filter(office_id=user.office_id)
-    if user.role == Role.CITIZEN and actor.citizen is not None:
-        return qs.filter(owner_person=actor.citizen)
-    if user.is_partner:
-        return qs.filter(owner_organisation_id=user.organisation_id)
-    return qs.none()
+    return Vehicle.objects.visible_to(actor).select_related(
+        "office", "owner_person", "owner_organisation"
+    )
 
 
 def citizen_vehicles(actor: Actor) -> QuerySet[Vehicle]:
@@ -86,15 +70,7 @@ def citizen_vehicles(actor: Actor) -> QuerySet[Vehicle]:
 
 
 def organisations_for(actor: Actor) -> QuerySet[Organisation]:
-    user = actor.user
-    qs = Organisation.objects.select_related("office")
-    if user is None:
-        return qs.none()
-    if has_capability(user, "registry.view_organisations"):
-        return qs.filter(office_id=user.office_id)
-    if user.is_partner:
-        return qs.filter(pk=user.organisation_id)
-    return qs.none()
+    return Organisation.objects.visible_to(actor).select_related("office")
 
 
 def get_or_404(qs: QuerySet, **lookup):

@@ -13,3 +13,8 @@ from django.dispatch import Signal
 # Sent by ``registry.services.deregister_vehicle`` after the vehicle's status became
 # ``deregistered``. Keyword arguments: ``vehicle`` (locked, already saved), ``actor``.
 vehicle_deregistered = Signal()
+
+# Sent by ``registry.services.change_authorisation`` after a partner organisation's
+# authorisation changed. Keyword arguments: ``organisation`` (locked, saved), ``actor``,
+# ``previous`` and ``current`` (AuthorisationStatus values), ``reason``.
+authorisation_changed = Signal()

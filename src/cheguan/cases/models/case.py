@@ -121,6 +121,34 @@ RATEABLE_STATUSES = frozenset({S.COMPLETED, S.REJECTED})
 SCOPE_HOLDING_STATUSES = ["draft", "submitted", "accepted", "awaiting_documents", "completed"]
 
 
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, actor) -> CaseQuerySet:
+        """Office staff: their office's cases; a citizen (or the clerk assisting them): the
+        citizen's; a partner: the cases its organisation applied for or filed — also while
+        acting for a citizen, whose other cases stay theirs (docs/adr/0003)."""
+        from cheguan.accounts.scope import (
+            partner_organisation_id,
+            served_citizen_id,
+            staff_office,
+            visible,
+            when,
+        )
+
+        office = staff_office(actor, "cases.view_office")
+        organisation = partner_organisation_id(actor)
+        citizen = served_citizen_id(actor) if organisation is None else None
+        return visible(
+            self,
+            when(office, Q(office_id=office)),
+            when(citizen, Q(applicant_person_id=citizen)),
+            when(
+                organisation,
+                Q(applicant_organisation_id=organisation)
+                | Q(created_by__organisation_id=organisation),
+            ),
+        )
+
+
 class Case(models.Model):
     office = models.ForeignKey("registry.Office", on_delete=models.PROTECT, related_name="cases")
     number = models.CharField(max_length=24, unique=True)
@@ -169,6 +197,8 @@ class Case(models.Model):
     idempotency_scope = models.CharField(
         max_length=80, blank=True
     )  # e.g. "inspection:<vehicle>:2026"
+
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -320,6 +350,13 @@ class CommitmentStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled (case withdrawn or rejected)")
 
 
+class CommitmentQuerySet(models.QuerySet):
+    def visible_to(self, actor) -> CommitmentQuerySet:
+        """Office staff: the commitments of their office's cases; otherwise those of the
+        cases the actor sees."""
+        return self.filter(case__in=Case.objects.visible_to(actor).values("pk"))
+
+
 class RongqueCommitment(models.Model):
     """容缺受理承诺书: the applicant promises the missing supplementary documents by a deadline."""
 
@@ -339,6 +376,8 @@ class RongqueCommitment(models.Model):
     )
     closed_at = models.DateTimeField(null=True, blank=True)
     last_reminded_on = models.DateField(null=True, blank=True)
+
+    objects = CommitmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["deadline"]

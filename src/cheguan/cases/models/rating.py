@@ -90,6 +90,20 @@ class AppealDecision(models.TextChoices):
     DISMISSED = "dismissed", _("Appeal dismissed: rating stands")
 
 
+class FollowUpQuerySet(models.QuerySet):
+    def visible_to(self, actor) -> FollowUpQuerySet:
+        """The office's supervisors (who handle them) and clerks (who may appeal)."""
+        from cheguan.accounts.scope import staff_office, visible, when
+
+        supervising = staff_office(actor, "cases.supervise")
+        processing = staff_office(actor, "cases.process")
+        return visible(
+            self,
+            when(supervising, Q(office_id=supervising)),
+            when(processing, Q(office_id=processing)),
+        )
+
+
 class FollowUp(models.Model):
     """A bad rating (1 or 2) opens one: verify, call back, record the fix, in 15 working days."""
 
@@ -117,6 +131,8 @@ class FollowUp(models.Model):
         "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     appeal_decision_note = models.TextField(blank=True)
+
+    objects = FollowUpQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_date"]

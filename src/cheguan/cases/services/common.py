@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cheguan.accounts.actor import Actor
 from cheguan.accounts.models import Role
+from cheguan.accounts.partners import require_partner_authorised
 from cheguan.accounts.permissions import has_capability, require
 from cheguan.cases.errors import ILLEGAL_TRANSITION, NOT_APPLICANT
 from cheguan.cases.models import TRANSITIONS, Case, CaseStatus, CaseTransition
@@ -62,8 +63,11 @@ def is_applicant(actor: Actor, case: Case) -> bool:
 
 
 def require_applicant(actor: Actor, case: Case) -> None:
+    """The applicant's side may act on the case; a partner only while its organisation is
+    authorised today for the case's service (suspension freezes work in flight)."""
     if not is_applicant(actor, case):
         raise NOT_APPLICANT()
+    require_partner_authorised(actor, service=case.service.code)
 
 
 def require_clerk_of(actor: Actor, case: Case) -> None:

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from cheguan.accounts.actor import Actor
+from cheguan.accounts.partners import require_partner_authorised
 from cheguan.audit.services import record
 from cheguan.cases import errors
 from cheguan.cases.models import (
@@ -117,7 +118,9 @@ def add_document(
     *, actor: Actor, case: Case, requirement_code: str, upload: UploadedFile
 ) -> CaseDocument:
     case = Case.objects.select_for_update().select_related("service").get(pk=case.pk)
-    if not is_applicant(actor, case):
+    if is_applicant(actor, case):
+        require_partner_authorised(actor, service=case.service.code)
+    else:
         require_clerk_of(actor, case)
     if case.status not in UPLOAD_STATUSES:
         raise errors.ILLEGAL_TRANSITION(

@@ -21,6 +21,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from cheguan.accounts.actor import Actor
+from cheguan.accounts.partners import require_partner_authorised
 from cheguan.accounts.permissions import has_capability
 from cheguan.audit.services import record
 from cheguan.cases import errors
@@ -36,6 +37,7 @@ S = CaseStatus
 
 def _may_settle(actor: Actor, case: Case) -> bool:
     if is_applicant(actor, case):
+        require_partner_authorised(actor, service=case.service.code)
         return True
     user = actor.user
     return (

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 
 from cheguan.accounts.actor import Actor
 from cheguan.accounts.models import Role
+from cheguan.accounts.partners import require_partner_authorised
 from cheguan.accounts.permissions import require
 from cheguan.audit.services import record
 from cheguan.cases import errors
@@ -44,15 +45,17 @@ S = CaseStatus
 
 
 def _channel_for(actor: Actor) -> str:
+    """Where the application is made: a partner's counter (also when it acts for a
+    citizen), the office's help desk (a clerk acting for a citizen), online, or a window."""
     user = actor.user
+    if user is not None and user.role == Role.DEALER_AGENT:
+        return Channel.DEALER
+    if user is not None and user.role == Role.SERVICE_POINT_AGENT:
+        return Channel.SERVICE_POINT
     if actor.on_behalf_of is not None:
         return Channel.ASSISTED
     if user is None or user.role == Role.CITIZEN:
         return Channel.ONLINE
-    if user.role == Role.DEALER_AGENT:
-        return Channel.DEALER
-    if user.role == Role.SERVICE_POINT_AGENT:
-        return Channel.SERVICE_POINT
     return Channel.WINDOW
 
 
@@ -87,7 +90,8 @@ def open_case(
     channel = _channel_for(actor)
     if channel == Channel.WINDOW:  # office staff who do not process cases, other partners
         require(actor.user, "cases.process")
-    if channel in {Channel.ONLINE, Channel.ASSISTED}:
+    if channel == Channel.ONLINE or actor.on_behalf_of is not None:
+        # for oneself, or for the citizen one acts for with their consent — nobody else
         applicant_person, applicant_organisation = actor.citizen, None
     if applicant_person is None and applicant_organisation is None:
         raise errors.APPLICANT_REQUIRED(field="applicant")
@@ -101,6 +105,7 @@ def open_case(
             channel=Bi.of(Channel(channel).label),
             allowed=", ".join(service.channels),
         )
+    require_partner_authorised(actor, service=service.code)
     check_open_case_limits(actor=actor, service=service)
     for _attempt in range(5):
         try:

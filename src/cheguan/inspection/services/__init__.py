@@ -9,12 +9,10 @@ by a clerk; ``reminders``: the 90/30/7-day expiry reminders.
 
 from cheguan.inspection.models import SERVICE_CODE
 from cheguan.inspection.services.marks import (
-    PARTNER_SERVICE,
     Application,
     apply_for_mark,
     current_mark,
     reissue_lost_mark,
-    require_partner_authorised,
     revoke_mark,
     revoke_marks_of_deregistered,
 )
@@ -27,7 +25,6 @@ from cheguan.inspection.services.proofs import (
 from cheguan.inspection.services.reminders import REMINDER_DAYS, send_expiry_reminders
 
 __all__ = [
-    "PARTNER_SERVICE",
     "REMINDER_DAYS",
     "SERVICE_CODE",
     "Application",
@@ -37,7 +34,6 @@ __all__ = [
     "issue_after_check",
     "reissue_lost_mark",
     "reject_after_check",
-    "require_partner_authorised",
     "revoke_mark",
     "revoke_marks_of_deregistered",
     "send_expiry_reminders",

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 
 from cheguan.accounts.actor import Actor
+from cheguan.accounts.partners import require_partner_authorised
 from cheguan.accounts.permissions import require
 from cheguan.audit.services import record
 from cheguan.cases import services as cases
@@ -27,10 +28,6 @@ from cheguan.inspection.queries import (
 )
 from cheguan.inspection.rules import WINDOW_MONTHS, Eligibility, Reason
 from cheguan.registry.models import InsurancePolicy, Vehicle, VehicleStatus
-
-# The service name a partner's authorisation must list (registry Organisation
-# ``authorised_services``; the demo's service points carry it).
-PARTNER_SERVICE = "inspection_mark"
 
 
 @dataclass(frozen=True)
@@ -74,17 +71,6 @@ def current_mark(vehicle: Vehicle) -> InspectionMark | None:
     )
 
 
-def require_partner_authorised(actor: Actor) -> None:
-    """A partner's agent (a service point) may act only while its organisation is authorised
-    for inspection marks today (granted, within its dates, the service listed)."""
-    user = actor.user
-    if user is None or not user.is_partner:
-        return
-    organisation = user.organisation
-    if organisation is None or not organisation.is_authorised_on(clock.today(), PARTNER_SERVICE):
-        raise errors.PARTNER_NOT_AUTHORISED()
-
-
 def scope_of(vehicle: Vehicle, eligibility: Eligibility) -> str:
     """One application per vehicle and validity period (the case's idempotency scope)."""
     due = eligibility.due_date.isoformat() if eligibility.due_date else "none"
@@ -100,7 +86,7 @@ def lock_for_application(actor: Actor, vehicle: Vehicle) -> Vehicle:
     serialises applications for one vehicle (a duplicate waits, then finds the first)."""
     if actor.user is None:
         raise NOT_AUTHENTICATED()
-    require_partner_authorised(actor)
+    require_partner_authorised(actor, service=SERVICE_CODE)
     vehicle = vehicle_for(actor, vehicle_id=vehicle.pk)
     return Vehicle.objects.select_for_update().select_related("office").get(pk=vehicle.pk)
 

@@ -6,6 +6,7 @@ Shared by the draw, self-composition and retention services so that the three ag
 from __future__ import annotations
 
 from cheguan.accounts.actor import Actor
+from cheguan.accounts.partners import require_partner_authorised
 from cheguan.accounts.permissions import has_capability
 from cheguan.cases.models import Case, CaseStatus
 from cheguan.cases.services.common import is_applicant, status_words
@@ -49,6 +50,7 @@ def require_selector(actor: Actor, case: Case) -> None:
     if actor.user is None or not actor.user.is_authenticated:
         raise NOT_AUTHENTICATED()
     if is_applicant(actor, case):
+        require_partner_authorised(actor, service=case.service.code)
         return
     if has_capability(actor.user, "plates.process") and actor.user.office_id == case.office_id:
         return

@@ -15,6 +15,7 @@ from cheguan.registry.models.parties import (
     OrganisationKind,
     Person,
     Sex,
+    Standing,
 )
 from cheguan.registry.models.records import (
     Accident,
@@ -49,6 +50,7 @@ __all__ = [
     "OrganisationKind",
     "Person",
     "Sex",
+    "Standing",
     "TaxStatus",
     "Vehicle",
     "VehicleQuerySet",

@@ -53,6 +53,17 @@ class Sex(models.TextChoices):
     FEMALE = "F", _("Female")
 
 
+class PersonQuerySet(models.QuerySet):
+    def visible_to(self, actor) -> PersonQuerySet:
+        """Staff: their office's people; a citizen (or whoever acts for them with consent):
+        themself. Partners see no person records of their own accord."""
+        from cheguan.accounts.scope import served_citizen_id, staff_office, visible, when
+
+        office = staff_office(actor, "registry.view_people")
+        citizen = served_citizen_id(actor)
+        return visible(self, when(office, Q(office_id=office)), when(citizen, Q(pk=citizen)))
+
+
 class Person(models.Model):
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="people")
     name = models.CharField(max_length=60)
@@ -63,6 +74,8 @@ class Person(models.Model):
     phone = models.CharField(max_length=20, blank=True)
     address = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField()
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -132,6 +145,30 @@ AUTHORISATION_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
+class Standing(models.TextChoices):
+    """Where a partner stands on a given day (``Organisation.standing_on``)."""
+
+    AUTHORISED = "authorised", _("Authorised")
+    NOT_GRANTED = "not_granted", _("Not authorised")
+    NOT_YET_VALID = "not_yet_valid", _("Authorisation not yet in force")
+    EXPIRED = "expired", _("Authorisation expired")
+    SUSPENDED = "suspended", _("Authorisation suspended")
+    REVOKED = "revoked", _("Authorisation revoked")
+    SERVICE_NOT_AUTHORISED = "service_not_authorised", _("Not authorised for this service")
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, actor) -> OrganisationQuerySet:
+        """Staff: their office's organisations; a partner: its own."""
+        from cheguan.accounts.scope import partner_organisation_id, staff_office, visible, when
+
+        office = staff_office(actor, "registry.view_organisations")
+        organisation = partner_organisation_id(actor)
+        return visible(
+            self, when(office, Q(office_id=office)), when(organisation, Q(pk=organisation))
+        )
+
+
 class Organisation(models.Model):
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="organisations")
     name = models.CharField(max_length=120)
@@ -144,11 +181,17 @@ class Organisation(models.Model):
     authorised_from = models.DateField(null=True, blank=True)
     authorised_until = models.DateField(null=True, blank=True)
     authorised_services = models.JSONField(default=list, blank=True)
+    # Why and when the authorisation last changed (a suspension's reason is shown to the
+    # partner on every page while it lasts).
+    authorisation_reason = models.CharField(max_length=200, blank=True)
+    authorisation_changed_at = models.DateTimeField(null=True, blank=True)
     address = models.CharField(max_length=200, blank=True)
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     phone = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField()
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -166,10 +209,23 @@ class Organisation(models.Model):
         return self.name
 
     def is_authorised_on(self, day: dt.date, service: str | None = None) -> bool:
-        if self.authorisation_status != AuthorisationStatus.GRANTED:
-            return False
+        """Granted, within its dates on ``day`` and, if named, for that catalogue service."""
+        return self.standing_on(day, service) == Standing.AUTHORISED
+
+    def standing_on(self, day: dt.date, service: str | None = None) -> str:
+        """Why this organisation may or may not act on ``day`` (for ``service``): one of
+        :class:`Standing`. The one reading of the authorisation lifecycle and its dates."""
+        status = self.authorisation_status
+        if status == AuthorisationStatus.REVOKED:
+            return Standing.REVOKED
+        if status == AuthorisationStatus.SUSPENDED:
+            return Standing.SUSPENDED
+        if status != AuthorisationStatus.GRANTED:
+            return Standing.NOT_GRANTED
         if self.authorised_from and day < self.authorised_from:
-            return False
+            return Standing.NOT_YET_VALID
         if self.authorised_until and day > self.authorised_until:
-            return False
-        return service is None or service in (self.authorised_services or [])
+            return Standing.EXPIRED
+        if service is not None and service not in (self.authorised_services or []):
+            return Standing.SERVICE_NOT_AUTHORISED
+        return Standing.AUTHORISED

@@ -30,6 +30,27 @@ class VehicleStatus(models.TextChoices):
 
 
 class VehicleQuerySet(models.QuerySet):
+    def visible_to(self, actor) -> VehicleQuerySet:
+        """Staff: their office's vehicles; a citizen (or whoever acts for them with consent):
+        the citizen's own; a partner: its organisation's (docs/adr/0003)."""
+        from cheguan.accounts.scope import (
+            partner_organisation_id,
+            served_citizen_id,
+            staff_office,
+            visible,
+            when,
+        )
+
+        office = staff_office(actor, "registry.view_vehicles")
+        citizen = served_citizen_id(actor)
+        organisation = partner_organisation_id(actor)
+        return visible(
+            self,
+            when(office, Q(office_id=office)),
+            when(citizen, Q(owner_person_id=citizen)),
+            when(organisation, Q(owner_organisation_id=organisation)),
+        )
+
     def owned_by_person(self, person: Person) -> VehicleQuerySet:
         return self.filter(owner_person=person)
 

@@ -28,6 +28,7 @@ from cheguan.registry.models import (
     OrganisationKind,
 )
 from cheguan.registry.services.people import clean_name
+from cheguan.registry.signals import authorisation_changed
 from cheguan.registry.validators import (
     INVALID_DATES,
     parse_uscc,
@@ -63,6 +64,13 @@ INVALID_SERVICE_NAME = ErrorCode(
     "业务名称应为 2 到 40 个小写字母、数字或下划线，以字母开头，例如 new_registration；最多 20 项。",
     "A service name has 2 to 40 lower-case letters, digits or underscores and starts with a "
     "letter, e.g. new_registration; at most 20 services.",
+)
+
+REASON_REQUIRED = ErrorCode(
+    "registry.authorisation_reason_required",
+    "暂停或撤销授权时请写明原因（至少4个字）；合作单位在其每个页面上都会看到这一原因。",
+    "Give the reason for a suspension or revocation (at least 4 characters); the partner "
+    "sees it on every page.",
 )
 
 _STATUS_ZH: dict[str, str] = {
@@ -202,6 +210,11 @@ def change_authorisation(
         )
     names = clean_services(services)
     reason = validate_text(reason or "", field="reason", max_length=200, min_length=0)
+    if (
+        to_status in {AuthorisationStatus.SUSPENDED, AuthorisationStatus.REVOKED}
+        and len(reason) < 4
+    ):
+        raise REASON_REQUIRED(field="reason")
     if to_status == AuthorisationStatus.GRANTED:
         valid_from = valid_from or clock.today()
         if valid_until is not None and valid_until < valid_from:
@@ -216,12 +229,16 @@ def change_authorisation(
     elif to_status == AuthorisationStatus.APPLIED and names:
         org.authorised_services = names
     org.authorisation_status = to_status
+    org.authorisation_reason = reason
+    org.authorisation_changed_at = clock.now()
     org.save(
         update_fields=[
             "authorisation_status",
             "authorised_from",
             "authorised_until",
             "authorised_services",
+            "authorisation_reason",
+            "authorisation_changed_at",
         ]
     )
     record(
@@ -238,6 +255,14 @@ def change_authorisation(
             "services": org.authorised_services,
             "reason": reason,
         },
+    )
+    authorisation_changed.send(
+        sender=Organisation,
+        organisation=org,
+        actor=actor,
+        previous=current,
+        current=to_status,
+        reason=reason,
     )
     organisation.refresh_from_db()
     return org

@@ -1,0 +1,59 @@
+"""Account use cases: assisted sessions (acting for a citizen), passwords and API tokens.
+
+from cheguan.accounts import services
+services.open_assisted_session(actor=…, id_number=…, consent_method=…)
+"""
+
+from cheguan.accounts.services.assisted import (
+    CITIZEN_NOT_FOUND,
+    CODE_EXPIRED,
+    CODE_REQUIRED,
+    CODE_WRONG,
+    CONSENT_REQUIRED,
+    ID_NUMBER_REQUIRED,
+    NO_ASSISTED_SESSION,
+    NO_PHONE_ON_RECORD,
+    NOT_PENDING,
+    confirm_assisted_session,
+    consent_methods_for,
+    current_assisted_session,
+    end_assisted_session,
+    end_organisation_sessions,
+    expire_idle_assisted_sessions,
+    open_assisted_session,
+    pending_assisted_session,
+)
+from cheguan.accounts.services.passwords import change_password
+from cheguan.accounts.services.tokens import (
+    TOKEN_NAME_REQUIRED,
+    create_api_token,
+    revoke_api_token,
+    revoke_organisation_tokens,
+    user_for_token,
+)
+
+__all__ = [
+    "CITIZEN_NOT_FOUND",
+    "CODE_EXPIRED",
+    "CODE_REQUIRED",
+    "CODE_WRONG",
+    "CONSENT_REQUIRED",
+    "ID_NUMBER_REQUIRED",
+    "NOT_PENDING",
+    "NO_ASSISTED_SESSION",
+    "NO_PHONE_ON_RECORD",
+    "TOKEN_NAME_REQUIRED",
+    "change_password",
+    "confirm_assisted_session",
+    "consent_methods_for",
+    "create_api_token",
+    "current_assisted_session",
+    "end_assisted_session",
+    "end_organisation_sessions",
+    "expire_idle_assisted_sessions",
+    "open_assisted_session",
+    "pending_assisted_session",
+    "revoke_api_token",
+    "revoke_organisation_tokens",
+    "user_for_token",
+]

@@ -1,0 +1,119 @@
+"""A small office in which every kind of object a URL can name exists and belongs to
+somebody: a citizen (a car with a mark, a plate-selection case with a draw, a badly rated
+case with its follow-up, a mark application waiting for a proof check), a dealer (its car,
+its selection case and draw, its API token), the admin's blocklist — and, for each partner
+role, an authorised partner with an agent who owns none of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from cheguan.accounts import services as accounts
+from cheguan.accounts.actor import Actor
+from cheguan.accounts.models import Role
+from cheguan.cases import services as cases
+from cheguan.cases.catalogue import seed_catalogue
+from cheguan.cases.models import FollowUp
+from cheguan.core import clock as clock_module
+from cheguan.inspection import services as inspection
+from cheguan.plates import blocklist
+from cheguan.plates import services as plates
+from cheguan.registry.models import InsurancePolicy, VehicleTax
+
+NOW = dt.datetime(2026, 5, 11, 10, 0)  # a Monday
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PARTNER_ROLES = [
+    Role.DEALER_AGENT,
+    Role.SCRAPYARD_AGENT,
+    Role.DRIVING_SCHOOL_AGENT,
+    Role.SERVICE_POINT_AGENT,
+]
+
+
+def pdf(name="proof.pdf"):
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+class Others:
+    """The objects nobody but their owners (and the office) may see."""
+
+    def __init__(self, make):
+        clock_module.set_now(NOW)
+        self.make = make
+        self.office = make.office()
+        seed_catalogue(self.office)
+        self.admin = make.user(Role.ADMIN)
+        self.clerk = make.user(Role.CLERK)
+        self.supervisor = make.user(Role.SUPERVISOR)
+        plates.release_segment(
+            actor=Actor(user=self.admin), office=self.office, plate_type="02",
+            first="A0000", last="A0199",
+        )  # fmt: skip
+        self.pattern = blocklist.add_pattern(
+            actor=Actor(user=self.admin), office=self.office, pattern="444", reason="不吉利"
+        )
+
+        # A citizen: a car with a mark, a plate-selection case with an open draw, a
+        # completed case rated "very dissatisfied" (a follow-up), a proof check waiting.
+        self.citizen_user = make.user(Role.CITIZEN)
+        self.citizen = Actor(user=self.citizen_user)
+        self.person = self.citizen_user.person
+        self.car = self.insured_car(self.person)
+        self.mark = inspection.apply_for_mark(actor=self.citizen, vehicle=self.car).mark
+        self.case = self.mark.case
+        self.selection = cases.open_case(actor=self.citizen, service_code="plate_selection")
+        self.draw = plates.draw_numbers(
+            actor=self.citizen, case=self.selection, plate_type="02"
+        ).draw
+        cases.rate_case(actor=self.citizen, case=self.case, score=1, comment="等太久")
+        self.follow_up = FollowUp.objects.get(case=self.case)
+        untaxed = self.insured_car(self.person)
+        VehicleTax.objects.filter(vehicle=untaxed).delete()
+        self.proof_case = inspection.apply_with_proof(
+            actor=self.citizen, vehicle=untaxed, documents={"vehicle_tax": pdf()}
+        ).case
+
+        # A dealer: its own car, its selection case with a draw, its API token.
+        self.dealer_agent = make.user(Role.DEALER_AGENT)
+        self.dealer = self.dealer_agent.organisation
+        self.dealer_actor = Actor(user=self.dealer_agent)
+        self.dealer_car = self.insured_car(self.dealer)
+        self.dealer_case = cases.open_case(
+            actor=self.dealer_actor,
+            service_code="plate_selection",
+            applicant_organisation=self.dealer,
+        )
+        self.dealer_draw = plates.draw_numbers(
+            actor=self.dealer_actor, case=self.dealer_case, plate_type="02"
+        ).draw
+        self.dealer_token, _secret = accounts.create_api_token(
+            actor=self.dealer_actor, name="dealer system"
+        )
+
+    def insured_car(self, owner):
+        car = self.make.vehicle(
+            owner=owner,
+            first_registration_date=dt.date(2022, 7, 1),
+            inspection_valid_until=dt.date(2026, 7, 1),
+        )
+        InsurancePolicy.objects.create(
+            vehicle=car,
+            policy_number=f"P{car.pk}",
+            valid_from=dt.date(2026, 1, 1),
+            valid_until=dt.date(2026, 12, 31),
+        )
+        VehicleTax.objects.create(vehicle=car, year=2026, status="paid")
+        return car
+
+
+@pytest.fixture
+def others(make):
+    return Others(make)
+
+
+def io_bytes(data: bytes) -> io.BytesIO:
+    return io.BytesIO(data)
