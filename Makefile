@@ -15,7 +15,7 @@ e2e:  ## the browser tests only (Playwright + Debian's Chromium)
 	@.venv/bin/pytest -m e2e
 
 openapi:  ## regenerate docs/openapi.json after changing the API
-	@.venv/bin/cheguan openapi --write docs/openapi.json
+	@CHEGUAN_DEBUG=1 .venv/bin/cheguan openapi --write docs/openapi.json
 
 demo-accounts:  ## print the demo accounts
-	@.venv/bin/cheguan seed-demo --accounts
+	@CHEGUAN_DEBUG=1 .venv/bin/cheguan seed-demo --accounts

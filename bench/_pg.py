@@ -37,6 +37,9 @@ def throwaway_database(name: str, *, keep: bool = False) -> Iterator[str]:
 def setup_django(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cheguan.settings")
+    # The in-process part runs the development settings, as it always has (debugging is
+    # off unless asked for); a benchmark's gunicorn sets its own production environment.
+    os.environ.setdefault("CHEGUAN_DEBUG", "1")
     sys.path.insert(0, str(ROOT / "src"))
     import django
 

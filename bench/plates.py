@@ -89,6 +89,7 @@ def build_office(
     from django.db import connection
     from django.utils import timezone
 
+    from cheguan.accounts import session_limits
     from cheguan.accounts.actor import Actor
     from cheguan.accounts.models import Role, User
     from cheguan.cases import services as cases_services
@@ -160,6 +161,7 @@ def build_office(
             session[SESSION_KEY] = str(user.pk)
             session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
             session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            session_limits.start(session, user)  # as a login stamps it (2 idle hours)
             session.save()
             (spec.app_cases if i < cases else spec.warm_cases).append(
                 (case.number, session.session_key)
@@ -231,7 +233,7 @@ def http_run(base: str, office: Office, clients: int, think: float = 0.0) -> Run
     def one(run: Run, item: tuple[str, str, requests.Session]) -> None:
         case_number, session_key, http = item
         http.cookies.set("sessionid", session_key)
-        headers = {"X-CSRFToken": CSRF}
+        headers = {"X-CSRFToken": CSRF, **BEHIND_THE_PROXY, "Origin": proxied(base)}
         t0 = time.perf_counter()
         r = http.post(
             f"{base}/api/plates/cases/{case_number}/draws",
@@ -560,6 +562,16 @@ def duplicates_seen(run: Run) -> tuple[int, int]:
 # --- gunicorn ---------------------------------------------------------------------------------
 
 
+# gunicorn runs in production mode, which redirects plain HTTP to HTTPS: requests come as
+# the reverse proxy sends them (HTTPS told by X-Forwarded-Proto, trusted from 127.0.0.1).
+BEHIND_THE_PROXY = {"X-Forwarded-Proto": "https"}
+
+
+def proxied(base: str) -> str:
+    """The origin the browser saw: https, as the proxy serves it."""
+    return base.replace("http://", "https://", 1)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -591,8 +603,11 @@ def start_gunicorn(url: str, port: int, args, log) -> subprocess.Popen:
     while time.time() < deadline:
         try:
             with urllib.request.urlopen(  # noqa: S310 (our own server, http)
-                f"http://127.0.0.1:{port}/api/plates/check?number=浙BA0000&type=02".replace(
-                    "浙", "%E6%B5%99"
+                urllib.request.Request(  # noqa: S310
+                    f"http://127.0.0.1:{port}/api/plates/check?number=浙BA0000&type=02".replace(
+                        "浙", "%E6%B5%99"
+                    ),
+                    headers=BEHIND_THE_PROXY,
                 ),
                 timeout=2,
             ) as r:

@@ -5,6 +5,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 HOST="${CHEGUAN_RUN_ADDRESS:-127.0.0.1:8000}"
+# Debugging is off unless asked for; `make run` is the development server, so it asks.
+export CHEGUAN_DEBUG=1
 URL="http://$HOST/"
 
 ensure_uv

@@ -9,6 +9,9 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 STARTED=$SECONDS
+# The checks below run the development settings (debugging is off unless asked for); the
+# tests that need production settings start their own processes with CHEGUAN_DEBUG=0.
+export CHEGUAN_DEBUG=1
 # Debian packages the browser tests and the translations need: package → a file it installs.
 declare -A SYSTEM_PACKAGES=(
     [chromium]=/usr/bin/chromium

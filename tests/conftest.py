@@ -15,6 +15,7 @@ def _immediate_tasks(settings, tmp_path):
     from cheguan.core.sms import OutboxBackend
 
     OutboxBackend.outbox.clear()
+    settings.CHEGUAN_AUDIT_ANCHOR_FILE = tmp_path / "audit-anchors.log"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,9 +1,10 @@
 """Cheguan settings: one file, read from the environment (12-factor).
 
 Every setting that differs between a laptop and production comes from an environment
-variable; the defaults are the development defaults (SQLite under ``var/``, DEBUG on).
-With ``DEBUG`` off, ``cheguan.core.checks`` refuses to start on the development secret
-key or an empty ``ALLOWED_HOSTS``.
+variable. Debugging is OFF unless ``CHEGUAN_DEBUG`` turns it on (``make run`` and the tests
+do); with it off, ``cheguan.core.checks`` refuses to start on the development secret key, a
+weak one, or an empty ``ALLOWED_HOSTS``. The other defaults are the development ones
+(SQLite under ``var/``).
 """
 
 import json
@@ -17,9 +18,15 @@ BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = Path(os.environ.get("CHEGUAN_HOME", BASE_DIR.parent.parent))
 VAR_DIR = Path(os.environ.get("CHEGUAN_VAR", PROJECT_DIR / "var"))
 
+
+def _flag(name: str) -> bool:
+    """An on/off environment variable: ``1``, ``true``, ``yes``, ``on`` mean on; unset is off."""
+    return os.environ.get(name, "0").lower() in {"1", "true", "yes", "on"}
+
+
 DEV_SECRET_KEY = "cheguan-development-key-do-not-use-in-production"  # noqa: S105
 SECRET_KEY = os.environ.get("CHEGUAN_SECRET_KEY", DEV_SECRET_KEY)
-DEBUG = os.environ.get("CHEGUAN_DEBUG", "1").lower() in {"1", "true", "yes", "on"}
+DEBUG = _flag("CHEGUAN_DEBUG")
 ALLOWED_HOSTS = [h for h in os.environ.get("CHEGUAN_ALLOWED_HOSTS", "").split(",") if h]
 if DEBUG and not ALLOWED_HOSTS:
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
@@ -69,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "cheguan.accounts.session_limits.SessionLimitMiddleware",
     "cheguan.accounts.middleware.PartnerStandingMiddleware",
     "cheguan.accounts.middleware.AssistedSessionMiddleware",
     "cheguan.web.middleware.ElderModeMiddleware",
@@ -143,6 +151,11 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 # Assisted service (帮办) ends after this many idle minutes.
 CHEGUAN_ASSISTED_IDLE_MINUTES = 30
+# How long a login lasts (cheguan.accounts.session_limits): staff and partner agents are
+# logged out a working day after they logged in, however busy; citizens after this long
+# without a request.
+CHEGUAN_STAFF_SESSION_HOURS = float(os.environ.get("CHEGUAN_STAFF_SESSION_HOURS", "10"))
+CHEGUAN_CITIZEN_IDLE_MINUTES = int(os.environ.get("CHEGUAN_CITIZEN_IDLE_MINUTES", "120"))
 # How a partner's agent (service point, dealer) proves a citizen's consent to act for them:
 # "sms_code" (a code sent to the phone on record, read back) and/or "id_card_read" (the ID
 # card read by the counter's reader, the citizen present). Comma-separated.
@@ -158,6 +171,15 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# --- HTTPS (served behind the reverse proxy, docs/deploy.md §6) ------------------------
+# The proxy sends X-Forwarded-Proto; gunicorn trusts it from CHEGUAN_FORWARDED_ALLOW_IPS
+# only. HSTS for a year, subdomains included; preloading is the decision of whoever owns
+# the registrable domain (it binds every subdomain of it), so it is opt-in.
+SECURE_SSL_REDIRECT = not DEBUG
+SECURE_HSTS_SECONDS = int(os.environ.get("CHEGUAN_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = _flag("CHEGUAN_HSTS_PRELOAD")
 
 # --- content security policy (django-csp 4) --------------------------------------------
 CONTENT_SECURITY_POLICY = {
@@ -228,6 +250,12 @@ TASKS = {
 }
 
 # --- logging: no personal data in logs (see cheguan.core.masking) ----------------------
+# Every line goes through the one masked handler. Django's own defaults give "django"
+# (debug-only console) and "django.server" (runserver's access log, query strings and all)
+# handlers of their own, without the filter: both are re-pointed here. gunicorn's logs are
+# masked in gunicorn.conf.py. The audit anchors' lines have their own logger, always at
+# INFO, for the deploy guide to ship off the machine (docs/deploy.md §7).
+LOG_LEVEL = os.environ.get("CHEGUAN_LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -240,8 +268,13 @@ LOGGING = {
             "filters": ["mask_personal"],
         }
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("CHEGUAN_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+        "cheguan.audit.anchor": {"level": "INFO"},
+    },
 }
 
 # --- the API --------------------------------------------------------------------------
@@ -251,18 +284,27 @@ NINJA_PAGINATION_PER_PAGE = 50
 # one address, and locking the address would lock out every citizen behind it.
 # models.W040: the figures' covering index (cases.Case) is PostgreSQL's INCLUDE; SQLite
 # builds it without the extra columns, which is all the embedded database needs.
+# security.W021: HSTS preload is opt-in (CHEGUAN_HSTS_PRELOAD, see "HTTPS" above).
 # django_ratelimit.E003 calls local memory unusable because it is not shared between
 # processes, and W001 flags every cache but memcached and django-redis as "not officially
 # supported" (Django's own local-memory and Redis caches increment atomically, which is all
 # the library needs). cheguan.core.rate_limits' own check says instead what the configured
-# cache means here (E012: refuses the dummy, file and database caches; W010: local memory
-# counts per worker in production).
+# cache means here (E012: refuses the dummy, file and database caches); that local memory
+# counts per web worker is documented (docs/deploy.md) until the cache is Redis.
 SILENCED_SYSTEM_CHECKS = [
     "axes.W006",
     "models.W040",
+    "security.W021",
     "django_ratelimit.E003",
     "django_ratelimit.W001",
 ]
+
+# --- audit ----------------------------------------------------------------------------
+# Where `cheguan audit anchor` appends its anchor lines (ADR 0010), besides the database
+# and the cheguan.audit.anchor log; `cheguan audit verify` checks the anchors against it.
+CHEGUAN_AUDIT_ANCHOR_FILE = Path(
+    os.environ.get("CHEGUAN_AUDIT_ANCHOR_FILE", VAR_DIR / "audit-anchors.log")
+)
 
 # --- cases ----------------------------------------------------------------------------
 CHEGUAN_MAX_UPLOAD_MB = 10

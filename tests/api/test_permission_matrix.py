@@ -134,6 +134,12 @@ def operations(w: World):
         ),
         ("GET", "/api/registry/people", None, only(OFFICE_VIEW, {200})),
         ("POST", "/api/registry/people", _person_body, only({R.CLERK, R.ADMIN}, {201})),
+        (
+            "POST",
+            "/api/registry/people/search",
+            lambda: {"q": "王"},
+            only(OFFICE_VIEW, {200}),
+        ),
         ("GET", f"/api/registry/people/{w.citizen_person.pk}", None, only(OFFICE_VIEW, {200})),
         (
             "POST",

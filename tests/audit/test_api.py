@@ -50,11 +50,18 @@ def ids(response) -> list[int]:
     return [item["id"] for item in response.json()["items"]]
 
 
-def test_supervisor_lists_the_office_events_newest_first(client, make, trail):
-    client.force_login(make.user(Role.SUPERVISOR))
+def log_in_later(client, clock, user) -> int:
+    """Log in after every event of the trail; the login is itself an event (accounts.signals)."""
+    clock.set_now(dt.datetime(2026, 3, 5, 9, 0))
+    client.force_login(user)
+    return AuditEvent.objects.get(action="accounts.logged_in", actor=user).pk
+
+
+def test_supervisor_lists_the_office_events_newest_first(client, make, trail, clock):
+    login = log_in_later(client, clock, make.user(Role.SUPERVISOR))
     r = client.get(EVENTS)
     assert r.status_code == 200
-    assert ids(r) == [trail["b"].pk, trail["a"].pk, trail["clerk"].pk]
+    assert ids(r) == [login, trail["b"].pk, trail["a"].pk, trail["clerk"].pk]
     revealed = r.json()["items"][-1]
     assert revealed["data"] == {"phone": "138****5678"}
     assert revealed["actor"] == "clerk_wang"
@@ -83,11 +90,12 @@ def test_filter_by_organisation(client, make, trail):
     assert ids(r) == [trail["a"].pk]
 
 
-def test_the_cursor_pages_through_every_event(client, make, trail):
-    client.force_login(make.user(Role.SUPERVISOR))
+def test_the_cursor_pages_through_every_event(client, make, trail, clock):
+    login = log_in_later(client, clock, make.user(Role.SUPERVISOR))
     first = client.get(EVENTS, {"limit": 2}).json()
     second = client.get(EVENTS, {"limit": 2, "cursor": first["next_cursor"]}).json()
     assert [i["id"] for i in first["items"] + second["items"]] == [
+        login,
         trail["b"].pk,
         trail["a"].pk,
         trail["clerk"].pk,
@@ -147,11 +155,12 @@ def test_verify_reports_an_intact_office_trail(client, make, trail):
     client.force_login(make.user(Role.SUPERVISOR))
     r = client.get(VERIFY)
     assert r.status_code == 200
-    # The office's registry stream and the two dealers' streams; not the other office's.
+    # The office's registry stream, the two dealers' streams and the office's accounts
+    # stream (the supervisor's login); not the other office's.
     assert r.json() == {
         "ok": True,
-        "events_checked": 3,
-        "streams_checked": 3,
+        "events_checked": 4,
+        "streams_checked": 4,
         "first_break": None,
     }
 
@@ -179,9 +188,10 @@ def test_verify_is_for_supervisors_and_administrators(client, make, trail, role)
 def test_an_administrator_without_an_office_sees_and_verifies_every_office(client, make, trail):
     admin = make.user(Role.ADMIN, office=None)
     client.force_login(admin)
-    assert len(ids(client.get(EVENTS))) == 4
+    # The four events of two offices, and the admin's own login (in no office's stream).
+    assert len(ids(client.get(EVENTS))) == 5
     body = client.get(VERIFY).json()
-    assert (body["ok"], body["events_checked"], body["streams_checked"]) == (True, 4, 4)
+    assert (body["ok"], body["events_checked"], body["streams_checked"]) == (True, 5, 5)
 
 
 def test_control_characters_in_filters_are_ignored_not_a_crash(client, make, trail):

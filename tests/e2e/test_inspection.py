@@ -48,10 +48,11 @@ def test_clerk_helps_a_65_year_old_get_his_mark_and_the_qr_verifies(ui):
     ui.login(clerk, factories.PASSWORD)
     ui.goto("/inspection/desk/")
     page.fill("#q", elder.id_number)
-    ui.click_and_wait(page.locator("main form[method=get] button[type=submit]"))
+    ui.click_and_wait(page.locator("main form#find button[type=submit]"))
     expect(page.locator("main")).to_contain_text("王*国")
+    assert elder.id_number not in page.url  # the search was a POST
     page.check('input[name="consent_method"][value="signed"]')
-    ui.click_and_wait(page.locator("main form[method=post] button[type=submit]"))
+    ui.click_and_wait(page.locator("main form#start button[type=submit]"))
     expect(page.locator(".assisted-banner")).to_be_visible()
     ui.click_and_wait(page.locator(f'main a[href="/inspection/vehicle/{car.pk}/"]'))
     ui.click_and_wait(page.locator("main form button[type=submit]"))

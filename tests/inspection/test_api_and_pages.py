@@ -4,6 +4,7 @@ from urllib.parse import parse_qs, urlsplit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cheguan.accounts.models import AssistedSession
 from cheguan.inspection import services, signing
 
 
@@ -104,15 +105,30 @@ def test_the_mark_page_shows_the_qr_and_the_pdf_prints(client, city):
 def test_the_help_desk_finds_a_citizen_by_plate_and_starts_assisted_service(client, city):
     client.force_login(city.clerk)
 
-    found = client.get(f"/inspection/desk/?q={city.vehicle.plate_number}")
+    found = client.post("/inspection/desk/", {"q": city.vehicle.plate_number})
     started = client.post(
-        "/inspection/desk/", {"q": city.vehicle.plate_number, "consent_method": "signed"}
+        "/inspection/desk/",
+        {"q": city.vehicle.plate_number, "action": "start", "consent_method": "signed"},
     )
     home = client.get("/inspection/")
 
     assert city.person.masked_name in found.content.decode()
     assert started.status_code == 302
     assert city.vehicle.plate_number in home.content.decode()
+
+
+def test_the_help_desk_finds_by_id_number_in_a_post_and_refuses_it_in_the_url(client, city):
+    client.force_login(city.clerk)
+
+    found = client.post("/inspection/desk/", {"q": city.person.id_number})
+    refused = client.get("/inspection/desk/", {"q": city.person.id_number})
+
+    assert found.status_code == 200
+    assert city.person.masked_name in found.content.decode()
+    assert 'form method="post" action="/inspection/desk/" id="find"' in found.content.decode()
+    assert refused.status_code == 400
+    assert city.person.masked_name not in refused.content.decode()
+    assert not AssistedSession.objects.exists()
 
 
 def test_the_citizen_sees_every_reason_on_the_vehicle_page(client, city):

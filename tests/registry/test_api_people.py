@@ -17,8 +17,12 @@ pytestmark = pytest.mark.django_db
 # --- people ------------------------------------------------------------------------------
 
 
+def search(client, **body):
+    return client.post(f"{API}/people/search", body, content_type="application/json")
+
+
 def test_people_are_listed_masked_with_age_and_elderly_flag(client, city):
-    r = as_(client, city.clerk).get(f"{API}/people", {"id_number": city.elder.id_number})
+    r = search(as_(client, city.clerk), id_number=city.elder.id_number)
     assert r.json() == {
         "count": 1,
         "limit": 50,
@@ -46,9 +50,33 @@ def test_people_are_listed_masked_with_age_and_elderly_flag(client, city):
 
 def test_people_search_by_name_prefix_or_exact_id_number(client, city):
     as_(client, city.clerk)
-    assert ids(client.get(f"{API}/people", {"q": "李"})) == [city.young.pk]
-    assert ids(client.get(f"{API}/people", {"q": city.elder.id_number.lower()})) == [city.elder.pk]
-    assert ids(client.get(f"{API}/people", {"q": city.elder.id_number[:10]})) == []
+    assert ids(search(client, q="李")) == [city.young.pk]
+    assert ids(search(client, q=city.elder.id_number.lower())) == [city.elder.pk]
+    assert ids(search(client, q=city.elder.id_number[:10])) == []
+
+
+def test_people_search_pages_and_checks_its_body(client, city):
+    as_(client, city.clerk)
+    first = search(client, q="", limit=1).json()
+    second = search(client, limit=1, offset=1).json()
+    assert (first["count"], len(first["items"]), len(second["items"])) == (2, 1, 1)
+    assert error(search(client, limit=0), 422)["field"] == "limit"
+    assert error(search(client, id_number="3" * 31), 422)["field"] == "id_number"
+    assert error(search(client, q="王" * 61), 422)["field"] == "q"
+
+
+@pytest.mark.parametrize("key", ["id_number", "q"])
+def test_an_id_number_in_the_url_is_refused_not_searched(client, city, key):
+    r = as_(client, city.clerk).get(f"{API}/people", {key: city.elder.id_number})
+    body = error(r, 400)
+    assert (body["code"], body["field"]) == ("core.personal_data_in_url", key)
+    assert "POST" in body["message"]
+
+
+@pytest.mark.parametrize("role", ["citizen", "dealer_b", "examiner"])
+def test_roles_without_the_registry_may_not_search_people(client, city, role):
+    body = error(search(as_(client, getattr(city, role)), q="王"), 403)
+    assert body["code"] == "core.permission_denied"
 
 
 def test_people_list_pages_with_limit_and_offset(client, city):

@@ -69,15 +69,28 @@ def test_my_vehicles_is_for_citizens_and_assisted_sessions(browse, client, city)
 
 def test_person_search_page_and_its_htmx_fragment(browse, city):
     c = browse(city.clerk)
-    page = c.get("/registry/people/", {"q": "王"})
+    form = c.get("/registry/people/")
+    assert 'method="post"' in text(form) and 'name="csrfmiddlewaretoken"' in text(form)
+    page = c.post("/registry/people/", {"q": "王"})
     assert page.status_code == 200
     assert "<html" in text(page) and "王*国" in text(page)
-    fragment = c.get("/registry/people/", {"q": "王"}, headers={"HX-Request": "true"})
+    fragment = c.post("/registry/people/", {"q": "王"}, headers={"HX-Request": "true"})
     assert "<html" not in text(fragment)
     assert "1 person found" in text(fragment)
     assert "王*国" in text(fragment) and city.elder.id_number not in text(fragment)
-    nobody = c.get("/registry/people/", {"q": "欧阳"}, headers={"HX-Request": "true"})
+    nobody = c.post("/registry/people/", {"q": "欧阳"}, headers={"HX-Request": "true"})
     assert "Nobody at this office matches." in text(nobody)
+
+
+def test_person_search_by_id_number_is_a_post_and_a_url_with_it_is_refused(browse, city):
+    c = browse(city.clerk)
+    found = c.post("/registry/people/", {"q": city.elder.id_number})
+    refused = c.get("/registry/people/", {"q": city.elder.id_number})
+
+    assert "王*国" in text(found)
+    assert refused.status_code == 400
+    assert "王*国" not in text(refused) and "person found" not in text(refused)
+    assert "are not accepted in the address (URL)" in text(refused)
 
 
 def test_person_search_is_not_for_partners(browse, city):

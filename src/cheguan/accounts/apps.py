@@ -16,3 +16,4 @@ class AccountsConfig(AppConfig):
             receivers.close_doors_of_withdrawn_partner,
             dispatch_uid="accounts.close_doors_of_withdrawn_partner",
         )
+        from cheguan.accounts import signals  # noqa: F401  (logins and logouts into the audit trail)

@@ -91,3 +91,34 @@ class AuditStreamHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stream}@{self.seq}"
+
+
+class AuditAnchor(models.Model):
+    """A fingerprint of every stream's head at one moment, chained to the anchor before
+    (docs/adr/0010-audit-anchoring.md).
+
+    ``heads`` is ``[[stream, seq, hash], …]`` sorted by stream; ``hash`` is SHA-256 over
+    the canonical JSON of ``seq``, ``created_at``, ``heads`` and ``prev_hash``. The same
+    hash is written outside the database (the anchor file and the ``cheguan.audit.anchor``
+    log), so rewriting a stream, its head and this row together still shows.
+    """
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    created_at = models.DateTimeField()
+    heads = models.JSONField(default=list)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"anchor {self.seq} ({len(self.heads)} streams)"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("Audit anchors are append-only; they are never updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("Audit anchors are append-only; they are never deleted.")

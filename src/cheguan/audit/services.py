@@ -96,8 +96,12 @@ def record(
     data: dict[str, Any] | None = None,
     organisation_id: int | None = None,
     office_id: int | None = None,
+    actor_label: str = "",
 ) -> AuditEvent:
-    """Append one event. Must run inside the caller's transaction."""
+    """Append one event. Must run inside the caller's transaction.
+
+    ``actor_label`` names an actor who is nobody's account (``"anonymous"`` for a failed
+    login); by default it is the actor's own label."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record() must run inside the service's transaction")
     app, _dot, verb = action.partition(".")
@@ -125,7 +129,7 @@ def record(
         seq=head.seq + 1,
         occurred_at=clock.now(),
         actor=actor.user,
-        actor_label=actor.label[:150],
+        actor_label=(actor_label or actor.label)[:150],
         on_behalf_of=actor.on_behalf_of,
         organisation_id=organisation_id,
         office_id=office_id,

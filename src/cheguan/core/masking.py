@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from typing import Any
+
+from cheguan.core.errors import ErrorCode
 
 
 def mask_id_number(value: str | None) -> str:
@@ -66,14 +69,19 @@ def mask_mapping(data: Any) -> Any:
     return data
 
 
-# 18-character resident ID numbers and mainland mobile numbers, as they may slip into text.
+# 18-character resident ID numbers, mainland mobile numbers (also after +86 or 86) and
+# landline numbers with their area code (0574-88851234), as they may slip into text. Only
+# whole words: digits inside a longer run of letters and digits (a hash, a token, the
+# audit anchor lines) are left alone.
 _ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
-_PHONE_RE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+_PHONE_RE = re.compile(r"(?<![0-9A-Za-z])((?:\+?86)?1[3-9]\d)(\d{4})(\d{4})(?![0-9A-Za-z])")
+_LANDLINE_RE = re.compile(r"(?<![0-9A-Za-z-])(0\d{2,3}-?)(\d{3,4})(\d{4})(?![0-9A-Za-z-])")
 
 
 def scrub_text(text: str) -> str:
     text = _ID_RE.sub(lambda m: m.group(1) + "********" + m.group(3)[-4:], text)
-    return _PHONE_RE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+    text = _PHONE_RE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+    return _LANDLINE_RE.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text)
 
 
 class MaskPersonalDataFilter(logging.Filter):
@@ -88,3 +96,22 @@ class MaskPersonalDataFilter(logging.Filter):
         if scrubbed != message:
             record.msg, record.args = scrubbed, None
         return True
+
+
+# --- personal data stays out of URLs ----------------------------------------------------
+# A URL ends up in access logs, browser history, proxies and Referer headers: searches by
+# ID number, phone or name are POSTs. A request that still puts one in the query string
+# is refused rather than answered, so no client comes to rely on it.
+PERSONAL_DATA_IN_URL = ErrorCode(
+    "core.personal_data_in_url",
+    "身份证号码、电话号码和姓名不能放在网址里；请在表单或请求正文（POST）中提交查询。",
+    "ID numbers, phone numbers and names are not accepted in the address (URL); send the "
+    "search in the form or in the request body (POST).",
+)
+
+
+def refuse_personal_query(query: Mapping[str, Any], *names: str) -> None:
+    """Raise :data:`PERSONAL_DATA_IN_URL` if any of ``names`` is in the query string."""
+    for name in names:
+        if query.get(name):
+            raise PERSONAL_DATA_IN_URL(field=name)

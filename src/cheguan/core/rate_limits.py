@@ -10,7 +10,7 @@ The cache: local memory by default, which counts per process — with N web work
 can make up to N times the rate. That is throughput protection, not the guarantee: who may
 hold how much of a shared resource is counted in the database (``cheguan.core.limits``). On
 a shared cache (Redis, which ``CACHES`` names when it is configured) the rates hold across
-every worker; :func:`check_rate_limit_cache` says so at start-up.
+every worker. :func:`check_rate_limit_cache` refuses a cache that cannot count atomically.
 
 The client address is ``REMOTE_ADDR``; behind a reverse proxy set ``RATELIMIT_IP_META_KEY``
 to the header the proxy writes (docs/deploy.md), or every client shares the proxy's address.
@@ -163,8 +163,10 @@ _NOT_ATOMIC = (
 @checks.register(checks.Tags.caches)
 def check_rate_limit_cache(app_configs, **kwargs):
     """A cache that cannot count (dummy) or not atomically (file, database) would let every
-    request through or miscount: an error. Local memory counts per process: fine for one
-    process and for development, a warning in production."""
+    request through or miscount: an error. Local memory counts per process — right for one
+    process and for development; with several web workers each counts its own (docs/deploy.md
+    says so, and how to point the cache at Redis), which is not an error: the per-party
+    limits, the guarantee, are counted in the database."""
     if not getattr(settings, "RATELIMIT_ENABLE", True):
         return []
     backend = settings.CACHES[getattr(settings, "RATELIMIT_USE_CACHE", "default")]["BACKEND"]
@@ -174,15 +176,6 @@ def check_rate_limit_cache(app_configs, **kwargs):
                 f"The request rates need a cache that counts atomically; {backend} does not.",
                 hint="Use local memory (one process) or Redis (docs/deploy.md).",
                 id="cheguan.E012",
-            )
-        ]
-    if backend.endswith("LocMemCache") and not settings.DEBUG:
-        return [
-            checks.Warning(
-                "The request rates are counted in local memory: each web worker counts its "
-                "own, so a client can make up to (workers × rate) requests.",
-                hint="Point CACHES at Redis to count across workers (docs/deploy.md).",
-                id="cheguan.W010",
             )
         ]
     return []

@@ -21,6 +21,7 @@ from cheguan.cases.queries import applicant_label
 from cheguan.cases.views.common import english, field_errors, pages, public
 from cheguan.core import clock
 from cheguan.core.errors import NOT_FOUND, DomainError, ValidationErrors
+from cheguan.core.masking import refuse_personal_query
 from cheguan.inspection import queries, services, signing
 from cheguan.inspection.pdf import mark_pdf
 from cheguan.registry.models import Vehicle
@@ -161,11 +162,19 @@ def pdf(request, serial: str):
 @pages
 def desk(request):
     """The help desk: find a citizen by ID number or plate, see each vehicle's eligibility,
-    start an assisted session with consent, then apply on their pages."""
+    start an assisted session with consent, then apply on their pages.
+
+    Both steps are POSTs, so the ID number never sits in a URL (access logs, browser
+    history); ``action=start`` with a consent method starts the session. A ``?q=`` in the
+    address is refused with the reason."""
     actor = actor_for(request)
     clerk = require(request.user, "accounts.assist_citizens")
-    query = (request.GET.get("q") or request.POST.get("q") or "").strip()[:30]
     person, errors = None, {}
+    try:
+        refuse_personal_query(request.GET, "q")
+    except DomainError as e:
+        errors["q"] = e.message
+    query = (request.POST.get("q") or "").strip()[:30] if request.method == "POST" else ""
     if query:
         plate_vehicle = (
             Vehicle.objects.active()
@@ -181,7 +190,7 @@ def desk(request):
                 "No citizen or plate found. Enter an 18-character ID number or a plate such "
                 "as 浙B12345."
             )
-    if request.method == "POST" and person is not None:
+    if request.POST.get("action") == "start" and person is not None:
         try:
             accounts_services.open_assisted_session(
                 actor=actor,
@@ -209,7 +218,7 @@ def desk(request):
                 for m in accounts_services.consent_methods_for(request.user)
             ],
         },
-        status=400 if errors and request.method == "POST" else 200,
+        status=400 if errors else 200,
     )
 
 

@@ -14,6 +14,7 @@ from cheguan.accounts.actor import Actor, actor_for
 from cheguan.accounts.permissions import require_citizen_context
 from cheguan.core import clock
 from cheguan.core.errors import PERMISSION_DENIED
+from cheguan.core.masking import refuse_personal_query
 from cheguan.core.schemas import ERRORS
 from cheguan.registry import queries, services
 from cheguan.registry.models import Office
@@ -22,6 +23,7 @@ from cheguan.registry.schemas import (
     OrganisationIn,
     OrganisationOut,
     OrganisationPage,
+    PeopleSearchIn,
     PersonIn,
     PersonOut,
     PersonPage,
@@ -60,18 +62,34 @@ def _office(actor: Actor) -> Office:
 # --- people ------------------------------------------------------------------------------
 
 
-@router.get("/people", response={200: PersonPage, **ERRORS}, summary="Search people (masked)")
+@router.get("/people", response={200: PersonPage, **ERRORS}, summary="List people (masked)")
 def list_people(
     request,
-    q: str = Query("", max_length=60, description="exact ID number, or the start of a name"),
-    id_number: str = Query("", max_length=30, description="exact document number"),
     limit: int = Query(50, ge=1, le=200, description=LIMIT_HELP),
     offset: int = Query(0, ge=0, le=MAX_OFFSET, description=OFFSET_HELP),
 ):
+    """Everyone in the caller's scope, masked. To find someone by ID number or name, use
+    ``POST /people/search``: a ``q`` or ``id_number`` in this URL is refused with 400
+    ``core.personal_data_in_url`` (URLs end up in logs, browser history and proxies)."""
     actor = actor_for(request)
     queries.require_people_scope(actor)
-    qs = queries.search_people(actor, q=q, id_number=id_number)
+    refuse_personal_query(request.GET, "q", "id_number")
+    qs = queries.search_people(actor)
     return _page(qs, limit=limit, offset=offset, out=PersonOut.of)
+
+
+@router.post(
+    "/people/search",
+    response={200: PersonPage, **ERRORS},
+    summary="Search people by ID number or name (masked)",
+)
+def search_people(request, payload: PeopleSearchIn):
+    """An exact ID number (``id_number``, or ``q``), or the start of a name (``q``), in the
+    request body. Answers are masked like every list."""
+    actor = actor_for(request)
+    queries.require_people_scope(actor)
+    qs = queries.search_people(actor, q=payload.q, id_number=payload.id_number)
+    return _page(qs, limit=payload.limit, offset=payload.offset, out=PersonOut.of)
 
 
 @router.post("/people", response={201: PersonOut, **ERRORS}, summary="Register a person")

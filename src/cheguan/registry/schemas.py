@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from ninja import Schema
+from pydantic import Field
 
 from cheguan.core.masking import PERSONAL_KEYS
 from cheguan.registry import codes
@@ -49,6 +50,15 @@ class PersonPage(Schema):
     limit: int
     offset: int
     items: list[PersonOut]
+
+
+class PeopleSearchIn(Schema):
+    """A search for people, sent in the body so the terms never sit in a URL or a log."""
+
+    q: str = Field("", max_length=60, description="exact ID number, or the start of a name")
+    id_number: str = Field("", max_length=30, description="exact document number")
+    limit: int = Field(50, ge=1, le=200, description="page size, 1–200")
+    offset: int = Field(0, ge=0, le=10_000_000, description="rows to skip")
 
 
 class PersonIn(Schema):

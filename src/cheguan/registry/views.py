@@ -19,7 +19,7 @@ from cheguan.accounts.actor import actor_for
 from cheguan.accounts.permissions import has_capability, require_citizen_context
 from cheguan.core import clock
 from cheguan.core.errors import NOT_FOUND, DomainError
-from cheguan.core.masking import PERSONAL_KEYS
+from cheguan.core.masking import PERSONAL_KEYS, refuse_personal_query
 from cheguan.registry import queries, services
 from cheguan.registry.models import AuthorisationStatus, VehicleStatus
 from cheguan.registry.validators import parse_date
@@ -101,12 +101,19 @@ def my_vehicles(request):
 @login_required
 @domain_errors_as_pages
 def people_search(request):
-    """Search by exact ID number or the start of a name; htmx swaps only the results."""
+    """Search by exact ID number or the start of a name; htmx swaps only the results.
+
+    The search is a POST: an ID number or a name never sits in the URL (access logs,
+    browser history, proxies). A ``?q=`` in the address is refused with the reason."""
     actor = actor_for(request)
     queries.require_people_scope(actor)
-    q = queries.search_text(request.GET.get("q", ""))
-    people = list(queries.search_people(actor, q=q)[:50]) if q else []
     template = "registry/people_search.html"
+    try:
+        refuse_personal_query(request.GET, "q")
+    except DomainError as e:
+        return render(request, template, {"errors": {"q": e.message}}, status=e.status)
+    q = queries.search_text(request.POST.get("q", "")) if request.method == "POST" else ""
+    people = list(queries.search_people(actor, q=q)[:50]) if q else []
     if request.htmx:
         template += "#results"
     return render(request, template, {"q": q, "people": people, "searched": bool(q)})
