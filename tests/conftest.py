@@ -23,6 +23,16 @@ def _immediate_tasks(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _clear_caches():
+    """The request-rate counters live in the cache: every test starts with none counted."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _reset_clock():
     from cheguan.core import clock
 

@@ -130,7 +130,10 @@ api = NinjaAPI(
 
 
 def _response(request, err: DomainError):
-    return api.create_response(request, err.as_dict(), status=err.status)
+    response = api.create_response(request, err.as_dict(), status=err.status)
+    if "retry_after" in err.params:  # a limit's refusal (429) says when to come back
+        response["Retry-After"] = str(err.params["retry_after"])
+    return response
 
 
 def _many(request, errors: list[DomainError]):
@@ -190,6 +193,7 @@ def _http_error(request, exc: HttpError):
 
 def register_routers() -> None:
     from cheguan.accounts.api import router as accounts_router
+    from cheguan.alerts.api import router as alerts_router
     from cheguan.audit.api import router as audit_router
     from cheguan.cases.api import router as cases_router
     from cheguan.inspection.api import router as inspection_router
@@ -200,6 +204,7 @@ def register_routers() -> None:
     api.add_router("/accounts/", accounts_router)
     api.add_router("/registry/", registry_router)
     api.add_router("/audit/", audit_router)
+    api.add_router("/alerts", alerts_router)
     api.add_router("/cases/", cases_router)
     api.add_router("/inspection/", inspection_router)
     api.add_router("/plates/", plates_router)

@@ -7,6 +7,7 @@ weak one, or an empty ``ALLOWED_HOSTS``. The other defaults are the development 
 (SQLite under ``var/``).
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -47,12 +48,14 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "django_ratelimit",
     # shared apps (imported by domain apps, never the other way round)
     "cheguan.core",
     "cheguan.accounts",
     "cheguan.registry",
     "cheguan.audit",
     "cheguan.workdays",
+    "cheguan.alerts",
     "cheguan.cases",
     "cheguan.inspection",
     "cheguan.plates",
@@ -68,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cheguan.core.rate_limits.ApiRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -216,6 +220,31 @@ STORAGES = {
     },
 }
 
+# --- cache (request rates) -------------------------------------------------------------
+# Local memory: one process's own counts (cheguan.core.rate_limits explains what that means
+# with several web workers). Production points "default" at Redis —
+# django.core.cache.backends.redis.RedisCache with LOCATION = the Redis URL — and the rates
+# then hold across every worker; nothing else here changes.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "cheguan",
+    }
+}
+RATELIMIT_USE_CACHE = "default"
+# Behind a reverse proxy, the META key of the header carrying the client's address (e.g.
+# HTTP_X_REAL_IP); unset, REMOTE_ADDR (docs/deploy.md).
+RATELIMIT_IP_META_KEY = os.environ.get("CHEGUAN_CLIENT_ADDRESS_HEADER") or None
+# Rates per account and address for the API and the login form; JSON overrides of
+# cheguan.core.rate_limits.DEFAULTS, e.g. {"API_PER_ACCOUNT": "600/m"}.
+CHEGUAN_RATE_LIMITS: dict = json.loads(os.environ.get("CHEGUAN_RATE_LIMITS") or "{}")
+
+# --- per-party limits on shared resources ----------------------------------------------
+# Open cases, open draws, draws per minute, a partner's share of a number pool: JSON
+# overrides of cheguan.core.limits.DEFAULTS (which explains the numbers), e.g.
+# {"PLATES_OPEN_DRAWS_PER_PARTNER": 20}. Unknown names or bad values refuse to start.
+CHEGUAN_LIMITS: dict = json.loads(os.environ.get("CHEGUAN_LIMITS") or "{}")
+
 # --- background tasks (Django's task API, django-tasks backport) ------------------------
 TASKS = {
     "default": {
@@ -259,7 +288,19 @@ NINJA_PAGINATION_PER_PAGE = 50
 # models.W040: the figures' covering index (cases.Case) is PostgreSQL's INCLUDE; SQLite
 # builds it without the extra columns, which is all the embedded database needs.
 # security.W021: HSTS preload is opt-in (CHEGUAN_HSTS_PRELOAD, see "HTTPS" above).
-SILENCED_SYSTEM_CHECKS = ["axes.W006", "models.W040", "security.W021"]
+# django_ratelimit.E003 calls local memory unusable because it is not shared between
+# processes, and W001 flags every cache but memcached and django-redis as "not officially
+# supported" (Django's own local-memory and Redis caches increment atomically, which is all
+# the library needs). cheguan.core.rate_limits' own check says instead what the configured
+# cache means here (E012: refuses the dummy, file and database caches); that local memory
+# counts per web worker is documented (docs/deploy.md) until the cache is Redis.
+SILENCED_SYSTEM_CHECKS = [
+    "axes.W006",
+    "models.W040",
+    "security.W021",
+    "django_ratelimit.E003",
+    "django_ratelimit.W001",
+]
 
 # --- audit ----------------------------------------------------------------------------
 # Where `cheguan audit anchor` appends its anchor lines (ADR 0010), besides the database

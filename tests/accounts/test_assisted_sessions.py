@@ -239,7 +239,7 @@ def test_a_double_click_opening_twice_at_once_leaves_one_open_session(desk):
         t.join(timeout=30)
 
     assert failures == []
-    sessions = AssistedSession.objects.filter(clerk=desk.clerk)
+    sessions = AssistedSession.objects.filter(agent=desk.clerk)
     assert sessions.count() == 4
     assert sessions.filter(ended_at__isnull=True).count() == 1
     assert sessions.filter(end_reason=AssistedSessionEnd.REPLACED).count() == 3

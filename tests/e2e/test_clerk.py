@@ -30,7 +30,7 @@ def test_clerk_assists_an_elderly_citizen(ui):
     expect(banner).to_be_visible()
     expect(banner).to_contain_text("张*英")
     expect(banner).not_to_contain_text("张秀英")
-    session = AssistedSession.objects.get(clerk=clerk)
+    session = AssistedSession.objects.get(agent=clerk)
     assert (session.citizen_id, session.consent_method, session.ended_at) == (
         elder.pk,
         "signed",

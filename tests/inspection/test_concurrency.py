@@ -125,6 +125,7 @@ def test_ten_simultaneous_api_calls_from_a_service_point_all_answer_201_with_one
     clock.set_now(dt.datetime(2026, 5, 11, 10, 0))  # the live server shares this clock
     agent = city.service_point_agent()
     _token, secret = accounts.create_api_token(actor=Actor(user=agent), name="race")
+    session = city.at_counter(agent).assisted_session_id  # the owner consents at the counter
     body = json.dumps({"vehicle_id": city.vehicle.pk}).encode()
 
     def send():
@@ -134,6 +135,7 @@ def test_ten_simultaneous_api_calls_from_a_service_point_all_answer_201_with_one
             method="POST",
             headers={
                 "Authorization": f"Bearer {secret}",
+                "X-Assisted-Session": str(session),
                 "Content-Type": "application/json",
                 "Idempotency-Key": uuid.uuid4().hex,  # distinct calls, not replays
             },

@@ -29,6 +29,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "accounts.manage_api_tokens": frozenset(
         {R.DEALER_AGENT, R.SCRAPYARD_AGENT, R.DRIVING_SCHOOL_AGENT, R.SERVICE_POINT_AGENT, R.ADMIN}
     ),
+    # alerts (raised by any app; supervision will own the queue)
+    "alerts.view": frozenset({R.SUPERVISOR, R.ADMIN}),
     # audit
     "audit.view_trail": frozenset({R.SUPERVISOR, R.ADMIN}),
     "audit.view_own_organisation_trail": frozenset(

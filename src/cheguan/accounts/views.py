@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from cheguan.accounts import queries, services
 from cheguan.accounts.actor import Actor, actor_for
+from cheguan.accounts.login_limits import login_refusal
 from cheguan.accounts.models import ConsentMethod, Role
 from cheguan.accounts.partners import REVOKED, partner_refusal
 from cheguan.accounts.permissions import require
@@ -76,6 +77,20 @@ class LoginView(auth_views.LoginView):
         if REVOKED.code in codes:
             context["partner_refused"] = refused[codes.index(REVOKED.code)]
         return context
+
+    def post(self, request, *args, **kwargs):
+        refused = login_refusal(request)
+        if refused is None:
+            return super().post(request, *args, **kwargs)
+        # An unbound form: showing a bound one's errors would check the password after all.
+        form = self.get_form_class()(
+            request, initial={"username": request.POST.get("username", "")[:150]}
+        )
+        response = self.render_to_response(
+            self.get_context_data(form=form, rate_limited=refused), status=refused.status
+        )
+        response["Retry-After"] = str(refused.params["retry_after"])
+        return response
 
 
 class LogoutView(auth_views.LogoutView):

@@ -7,4 +7,5 @@ class CoreConfig(AppConfig):
     verbose_name = "Cheguan core"
 
     def ready(self) -> None:
-        from cheguan.core import checks  # noqa: F401  (registers the deploy checks)
+        # registers the deploy checks, and those of the limits and the request rates
+        from cheguan.core import checks, limits, rate_limits  # noqa: F401

@@ -35,6 +35,8 @@ What is not stored, so the request can simply be retried with the same key:
   remains) and the claim is dropped;
 - 401 and 403 answers from authentication and CSRF (the sender fixes its credentials): rolled
   back and dropped the same way;
+- 429 answers: a limit or a request rate was reached, and the sender is told when to retry:
+  rolled back and dropped the same way;
 - a streaming answer (it cannot be stored): its work commits and the claim is dropped in the
   same transaction, so a retry runs again (no API POST streams today).
 
@@ -65,7 +67,7 @@ from cheguan.core.models import IdempotencyRecord
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
 KEEP_FOR = dt.timedelta(hours=24)
-NOT_STORED = frozenset({401, 403})
+NOT_STORED = frozenset({401, 403, 429})
 
 KEY_REUSED = ErrorCode(
     "core.idempotency_key_reused",

@@ -79,7 +79,16 @@ class ErrorOut(FieldErrorOut):
 
 # Declare these on every operation (``response={200: X, **ERRORS}``) so the OpenAPI
 # document lists every answer an endpoint can give (schemathesis checks it).
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+# 429: a request rate or a per-party limit was reached (with ``Retry-After`` when known).
+ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+    429: ErrorOut,
+}
 
 # The largest id the database stores (a signed 64-bit integer). Give integer query and path
 # parameters ``le=DB_INT_MAX``: a larger number overflows SQLite's driver (a 500) when it is

@@ -36,6 +36,14 @@ DEFAULTS: dict[str, Any] = {
     "RETENTION_YEARS": 2,
     "RETENTION_MIN_USE_YEARS": 1,
     "SPOUSE_MIN_MARRIAGE_YEARS": 1,
+    # Alerts for supervision (plates.services.watch). A pool is low when its free numbers
+    # fall below this many, or below this percentage of its size; a partner draws too fast
+    # when its draws in the last hour are more than this many times the median of the other
+    # partners that drew, and at least this many (a handful of draws is no anomaly).
+    "POOL_LOW_FREE_NUMBERS": 500,
+    "POOL_LOW_FREE_PERCENT": 10,
+    "DRAW_RATE_FACTOR": 5,
+    "DRAW_RATE_MIN_DRAWS": 30,
 }
 
 

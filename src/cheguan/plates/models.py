@@ -212,6 +212,8 @@ class Draw(models.Model):
         indexes = [
             models.Index(fields=["drawn_at"], name="draw_drawn_at_idx"),
             models.Index(fields=["case", "drawn_at"], name="draw_case_idx"),
+            # A partner's recent draws, for its limits (plates.services.limits).
+            models.Index(fields=["drawn_by", "drawn_at"], name="draw_drawn_by_idx"),
         ]
 
     def __str__(self) -> str:

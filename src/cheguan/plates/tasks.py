@@ -1,6 +1,8 @@
-"""Background work: return lapsed offers, holds and retained numbers. Enqueue every few
-minutes from the office's scheduler, or run ``cheguan plates sweep`` from cron; draws also
-take over lapsed numbers themselves, so a late sweep never blocks selection."""
+"""Background work: return lapsed offers, holds and retained numbers, then look for pools
+running low and partners drawing far faster than their peers (alerts for supervision).
+Enqueue every few minutes from the office's scheduler, or run ``cheguan plates sweep`` from
+cron; draws also take over lapsed numbers themselves, so a late sweep never blocks
+selection."""
 
 from __future__ import annotations
 
@@ -11,4 +13,4 @@ from cheguan.plates import services
 
 @task()
 def sweep() -> dict[str, int]:
-    return services.sweep()
+    return services.sweep() | services.watch()

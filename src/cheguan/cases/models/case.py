@@ -238,6 +238,13 @@ class Case(models.Model):
             ),
             models.Index(fields=["applicant_person", "created_at"], name="case_person_created"),
             models.Index(fields=["applicant_organisation", "created_at"], name="case_org_created"),
+            # A party's open cases, for its limits (cases.services.limits): a partner's
+            # closed history, however long, is not read.
+            models.Index(
+                fields=["created_by", "service"],
+                condition=Q(status__in=[s for s in CaseStatus.values if s not in CLOSED_STATUSES]),
+                name="case_open_by_creator",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -34,6 +34,7 @@ from cheguan.cases.services.common import (
     transition,
 )
 from cheguan.cases.services.documents import missing_requirements, names_of, verify_by_data
+from cheguan.cases.services.limits import check_open_case_limits
 from cheguan.cases.services.rongque import check_rongque_days, rongque_credit_block
 from cheguan.core import clock
 from cheguan.core.errors import Bi
@@ -105,6 +106,7 @@ def open_case(
             allowed=", ".join(service.channels),
         )
     require_partner_authorised(actor, service=service.code)
+    check_open_case_limits(actor=actor, service=service)
     for _attempt in range(5):
         try:
             with transaction.atomic():

@@ -57,6 +57,12 @@ from cheguan.plates.errors.keeping import (
     SWAP_TOO_SOON,
     VIOLATIONS_UNSETTLED,
 )
+from cheguan.plates.errors.limits import (
+    LIMIT_DRAW_RATE,
+    LIMIT_OPEN_DRAWS,
+    LIMIT_OPEN_DRAWS_OPERATOR,
+    LIMIT_POOL_SHARE,
+)
 from cheguan.plates.errors.selection import (
     ALREADY_HOLDING,
     ALREADY_RELEASED,
@@ -104,6 +110,10 @@ __all__ = [
     "LAST_MUST_BE_DIGIT",
     "LETTER_I_OR_O",
     "LETTER_POSITION",
+    "LIMIT_DRAW_RATE",
+    "LIMIT_OPEN_DRAWS",
+    "LIMIT_OPEN_DRAWS_OPERATOR",
+    "LIMIT_POOL_SHARE",
     "MARRIAGE_DATE_REQUIRED",
     "MARRIAGE_TOO_SHORT",
     "NOTHING_TO_RELEASE",

@@ -12,6 +12,7 @@ from cheguan.plates.services.pool import (
 )
 from cheguan.plates.services.retention import retain_number, use_retained
 from cheguan.plates.services.swap import swap_numbers
+from cheguan.plates.services.watch import watch
 
 __all__ = [
     "DrawResult",
@@ -28,4 +29,5 @@ __all__ = [
     "swap_numbers",
     "sweep",
     "use_retained",
+    "watch",
 ]

@@ -35,6 +35,7 @@ from cheguan.plates.models import (
 from cheguan.plates.services.conditions import raise_all, refuse_if_holding
 from cheguan.plates.services.expiry import end_of_working_days, note_expired_holds
 from cheguan.plates.services.holding import drawable, end_open_draws, hold, lock_case
+from cheguan.plates.services.limits import check_hold_limits
 from cheguan.plates.services.selection import (
     case_plate_type,
     is_online_self_service,
@@ -213,6 +214,7 @@ def hold_composed(*, actor: Actor, case: Case, number: str) -> PlateNumber:
     pool = pool_of(case, plate_type)
     # Rules may have changed since the check (a pattern blocked, the type closed).
     raise_all(_rule_problems(wanted, plate_type=plate_type, case=case))
+    check_hold_limits(actor=actor, case=case, pool=pool)
 
     # One row: wait for its lock rather than skip it. A concurrent holder that commits first
     # makes the row fail the drawable condition when PostgreSQL re-reads it, so the loser

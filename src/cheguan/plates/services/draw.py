@@ -39,6 +39,7 @@ from cheguan.plates.models import (
 from cheguan.plates.services.conditions import refuse_if_holding
 from cheguan.plates.services.expiry import end_of_working_days, note_expired_holds
 from cheguan.plates.services.holding import drawable, end_open_draws, lock_case, return_offers
+from cheguan.plates.services.limits import check_draw_limits
 from cheguan.plates.services.selection import (
     case_plate_type,
     is_online_self_service,
@@ -46,7 +47,9 @@ from cheguan.plates.services.selection import (
     require_not_banned,
     require_plate_case,
     require_selector,
+    type_words,
 )
+from cheguan.plates.services.watch import note_empty_pool, note_short_draw
 
 # Candidate outcomes, as written in Draw.candidates.
 OFFERED = "offered"  # free (or its offer or hold had expired): offered to this draw
@@ -115,14 +118,24 @@ class DrawResult:
     draws_left: int
 
 
-@transaction.atomic
 def draw_numbers(*, actor: Actor, case: Case, plate_type: str = "") -> DrawResult:
     """Draw ``DRAW_SIZE`` numbers for the case and offer them for ``OFFER_MINUTES``.
 
     A new draw replaces the case's open one (its numbers go back at once). Refused: a case
     that needs no plate or is closed, one that already holds a number, a used-up quota, a
-    citizen barred from online selection.
-    """
+    citizen barred from online selection, a partner past the office's limits (429). A draw
+    that finds the pool empty is refused and raises an alert for supervision (committed
+    after the refusal's rollback)."""
+    try:
+        return _draw(actor=actor, case=case, plate_type=plate_type)
+    except DomainError as refusal:
+        if refusal.error is errors.POOL_EMPTY:
+            note_empty_pool(refusal, actor=actor)
+        raise
+
+
+@transaction.atomic
+def _draw(*, actor: Actor, case: Case, plate_type: str) -> DrawResult:
     case = lock_case(case)
     require_selector(actor, case)
     require_plate_case(case)
@@ -138,6 +151,7 @@ def draw_numbers(*, actor: Actor, case: Case, plate_type: str = "") -> DrawResul
     used = Draw.objects.filter(case=case).count()
     if used >= quota:
         raise errors.QUOTA_USED(quota=quota)
+    check_draw_limits(actor=actor, case=case, pool=pool)
     end_open_draws(case, at=now)
 
     pool = Pool.objects.get(pk=pool.pk)  # the size and version under the shared lock
@@ -185,7 +199,9 @@ def draw_numbers(*, actor: Actor, case: Case, plate_type: str = "") -> DrawResul
                 number, outcome = missing.get(slot, ("", TAKEN))
                 candidates.append([slot, number, outcome])
     if not claimed:
-        raise errors.POOL_EMPTY(plate_type=Bi.of(pool.get_plate_type_display()))
+        raise errors.POOL_EMPTY(plate_type=type_words(pool.plate_type), pool=pool.pk)
+    if len(claimed) < wanted:
+        note_short_draw(pool=pool, found=len(claimed), actor=actor)
 
     # Offers and holds that had run out and were taken over: their draws end, and an expired
     # hold counts towards its applicant's selection ban.

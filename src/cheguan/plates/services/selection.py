@@ -114,5 +114,7 @@ def pool_of(case: Case, plate_type: str) -> Pool:
         raise errors.NOT_IN_POOL(field="plate_type", plate_type=type_words(plate_type))
     pool = Pool.objects.filter(office_id=case.office_id, plate_type=plate_type).first()
     if pool is None or pool.size == 0:
-        raise errors.POOL_EMPTY(plate_type=type_words(plate_type))
+        raise errors.POOL_EMPTY(
+            plate_type=type_words(plate_type), pool=pool.pk if pool is not None else None
+        )
     return pool

@@ -1,6 +1,8 @@
 """``cheguan plates verify-draws DATE`` (replay the day's draws from the log),
-``cheguan plates sweep`` (return lapsed offers, holds and retained numbers; run every few
-minutes from cron) and ``cheguan plates compact`` (renumber a pool's slots)."""
+``cheguan plates sweep`` (return lapsed offers, holds and retained numbers, then watch; run
+every few minutes from cron), ``cheguan plates watch`` (alerts: pools running low, partners
+drawing far faster than their peers) and ``cheguan plates compact`` (renumber a pool's
+slots)."""
 
 from __future__ import annotations
 
@@ -15,14 +17,15 @@ from cheguan.plates.replay import verify_draws
 
 
 class Command(BaseCommand):
-    help = "Plate numbers: verify-draws DATE, sweep, compact."
+    help = "Plate numbers: verify-draws DATE, sweep, watch, compact."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
         verify = sub.add_parser("verify-draws", help="replay every draw of a day from its log")
         verify.add_argument("date", help="YYYY-MM-DD (office-local date)")
         verify.add_argument("--office", type=int, default=None, help="office id (default: all)")
-        sub.add_parser("sweep", help="return lapsed offers, holds and retained numbers")
+        sub.add_parser("sweep", help="return lapsed offers, holds and retained numbers; watch")
+        sub.add_parser("watch", help="alerts: pools running low, partners drawing too fast")
         compact = sub.add_parser("compact", help="renumber a pool's slots (drawable numbers only)")
         compact.add_argument("pool", type=int, help="pool id")
 
@@ -33,6 +36,10 @@ class Command(BaseCommand):
                 f"returned {done['offers']} lapsed offers, {done['holds']} lapsed holds, "
                 f"{done['retained']} retained numbers"
             )
+            self._watch()
+            return
+        if subcommand == "watch":
+            self._watch()
             return
         if subcommand == "compact":
             pool = Pool.objects.filter(pk=options["pool"]).first()
@@ -55,3 +62,10 @@ class Command(BaseCommand):
         self.stdout.write(f"{day}: {len(checks)} draws replayed, {len(bad)} with mismatches")
         if bad:
             raise CommandError(f"{len(bad)} draw(s) do not replay")
+
+    def _watch(self) -> None:
+        seen = services.watch()
+        self.stdout.write(
+            f"alerts: {seen['pools_low']} pools low, "
+            f"{seen['partners_drawing_fast']} partners drawing far faster than their peers"
+        )
