@@ -71,7 +71,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "cheguan.core.rate_limits.ApiRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -79,6 +78,8 @@ MIDDLEWARE = [
     # Before anything reads the session, the user or the database (everything above is lazy):
     # refuses control characters and unusable bodies; gives /api/ errors the JSON shape.
     "cheguan.core.input_guard.InputGuardMiddleware",
+    # Reads the user (session and user: two queries), so after the guard.
+    "cheguan.core.rate_limits.ApiRateLimitMiddleware",
     "cheguan.accounts.session_limits.SessionLimitMiddleware",
     "cheguan.accounts.middleware.PartnerStandingMiddleware",
     "cheguan.accounts.middleware.AssistedSessionMiddleware",
