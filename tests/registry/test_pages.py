@@ -61,7 +61,9 @@ def test_my_vehicles_in_elder_mode_keeps_to_plain_words_and_big_buttons(browse, 
     # the whole card is the one tap target, named by the plate and the state
     card = f'href="/registry/vehicles/{city.elder_car.pk}/"'
     assert html.count('<a class="card vehicle-card') == 1 and card in html
-    labels = f'aria-labelledby="vehicle-{city.elder_car.pk}-plate vehicle-{city.elder_car.pk}-state"'
+    labels = (
+        f'aria-labelledby="vehicle-{city.elder_car.pk}-plate vehicle-{city.elder_car.pk}-state"'
+    )
     assert labels in html
     assert city.elder_car.vin not in html
 

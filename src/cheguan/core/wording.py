@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.dateformat import format as dateformat
 from django.utils.translation import get_language
 

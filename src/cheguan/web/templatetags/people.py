@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from cheguan.audit import words
 from cheguan.core.wording import day_words, time_words
 from cheguan.registry import codes
+from cheguan.registry.models import TaxStatus
 
 register = template.Library()
 
@@ -70,6 +71,26 @@ def day(value) -> str:
 @register.filter
 def action_words(value: str) -> str:
     return words.action_words(value)
+
+
+@register.filter
+def evidence_words(document) -> str:
+    """What a document verified from the records rests on, as staff read it: "person:2" is
+    the applicant's masked name, "insurance:PDZA…" the policy, "tax:2026:paid" the year's tax.
+    """
+    kind, _sep, rest = (document.data_reference or "").partition(":")
+    case = document.case
+    if kind == "person" and case.applicant_person_id:
+        return case.applicant_person.masked_name
+    if kind == "organisation" and case.applicant_organisation_id:
+        return case.applicant_organisation.name
+    if kind == "insurance":
+        return str(_("policy %(number)s")) % {"number": rest}
+    if kind == "tax":
+        year, _sep, status = rest.partition(":")
+        label = dict(TaxStatus.choices).get(status, status)
+        return str(_("vehicle tax %(year)s: %(status)s")) % {"year": year, "status": label}
+    return ""
 
 
 @register.filter
