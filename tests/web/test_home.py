@@ -68,6 +68,11 @@ def test_a_clerk_in_an_assisted_session_sees_the_citizen_masked(client, make, cl
     html = page(client, clerk)
     assert "Assisted service in progress" in html
     assert "张*英" in html and "张秀英" not in html
+    # the vehicle's whole state, every thing to sort out, not only a headline
+    assert (
+        "2 things to sort out first: No compulsory insurance (交强险) valid today on record. "
+        "No vehicle tax (车船税) paid or exempt for 2026 on record." in html
+    )
     assert citizen.masked_id_number in html and citizen.id_number not in html
     assert "浙B77777" in html
     assert 'action="/accounts/assisted/end/"' in html

@@ -56,6 +56,11 @@ class StatusWords:
         return self.tone == OK
 
     @property
+    def one_line(self) -> str:
+        """Every sentence on one line, for a list that has room for one line per vehicle."""
+        return " ".join(self.texts)
+
+    @property
     def texts(self) -> list[str]:
         """Every sentence, in the order a page shows them (for tests and plain-text use)."""
         out = [self.headline]

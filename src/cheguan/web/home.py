@@ -43,7 +43,8 @@ class VehicleCard:
 
     @property
     def status(self) -> str:
-        return self.words.headline
+        """The whole state on one line: the headline and every thing to sort out."""
+        return self.words.one_line
 
     @property
     def normal(self) -> bool:
