@@ -273,7 +273,7 @@ def test_an_anonymous_draw_log_with_a_nul_office_is_a_400_page_not_a_crash(offic
     """The issue: ``GET /plates/draws/?office=33%00`` without login."""
     page = _page(Client().get("/plates/draws/?office=33%00"))
 
-    assert NUL_CHARACTER.zh in page and "字段: <code>office</code>" in page
+    assert NUL_CHARACTER.zh in page and "字段：<code>office</code>" in page
     assert '<html lang="zh-Hans">' in page
     assert "core.nul_character" in page
 

@@ -24,7 +24,7 @@ def test_citizen_home_elder_mode_and_english(ui):
     ui.login(citizen, factories.PASSWORD)
 
     # The home page: one card per vehicle, the owner's name and the VIN masked.
-    cards = page.locator("article.vehicle-card")
+    cards = page.locator("a.vehicle-card")
     expect(cards).to_have_count(2)
     expect(cards.first).to_contain_text("浙B12345")
     expect(page.locator("main")).to_contain_text("王*国")

@@ -115,7 +115,7 @@ def test_elder_uploads_missing_tax_proof_and_a_clerk_issues_the_mark(ui, tmp_pat
     ui.click_and_wait(page.locator("#proof-link"))
     page.set_input_files("#file-vehicle_tax", str(proof))
     ui.click_and_wait(page.locator("main form button[type=submit]"))
-    expect(page.locator("#pending")).to_contain_text("2026-05-12")
+    expect(page.locator("#pending")).to_contain_text("2026年5月12日")
     ui.click_and_wait(page.locator("header.site form[action='/accounts/logout/'] button"))
 
     ui.login(clerk, factories.PASSWORD)

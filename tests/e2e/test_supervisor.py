@@ -40,12 +40,14 @@ def test_supervisor_filters_the_trail_by_action(ui):
     page.locator("#trail form button[type=submit]").click()
     expect(rows).to_have_count(3)
     assert page.evaluate("window.sameDocument === true"), "the page was reloaded, not swapped"
-    expect(page.locator("tr.event code.action")).to_have_text(["registry.person_revealed"] * 3)
+    expect(page.locator("tr.event .staff-code code")).to_have_text(["registry.person_revealed"] * 3)
     assert "action=registry.person" in page.url
     ui.check()
 
     # The same filter as a plain page load (no htmx) gives the same rows.
     ui.goto("/audit/?action=accounts.")
-    expect(page.locator("tr.event code.action")).to_have_text(
+    expect(page.locator("tr.event .staff-code code")).to_have_text(
         ["accounts.logged_in", "accounts.assisted_session_opened"]
     )
+    # people read the actions in words; the code is the secondary line
+    expect(page.locator("tr.event span.action")).to_have_text(["登录", "开始帮办"])

@@ -134,7 +134,7 @@ def test_the_citizen_uploads_the_proof_on_its_own_page_in_elder_mode(client, cit
     assert sent.status_code == 302
     assert case.status == CaseStatus.ACCEPTED
     assert f"Your application {case.number} is with the office" in after.content.decode()
-    assert "It will be finished by 2026-05-12" in after.content.decode()
+    assert "It will be finished by 12 May 2026" in after.content.decode()
     assert 'id="proof-link"' not in after.content.decode()
 
 

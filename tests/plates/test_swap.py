@@ -104,6 +104,9 @@ def test_an_operating_vehicle_cannot_swap(plates, two_cars):
 
     assert refused.value.error == errors.SWAP_OPERATING
     assert "出租客运" in refused.value.message_in("zh-hans")
+    # the code table's name, not its code, in either language
+    assert "D 出租客运" not in refused.value.message_in("zh-hans")
+    assert "Taxi" in refused.value.message_in("en")
     assert not Swap.objects.exists()
 
 

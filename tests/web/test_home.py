@@ -33,10 +33,12 @@ def test_a_citizen_sees_their_vehicles_masked_with_plain_status(client, make):
     assert "王*国" in html and "王建国" not in html
     assert "浙B12345" in html and "浙B54321" in html
     assert "浙B99999" not in html  # someone else's
-    assert html.count('class="card vehicle-card"') == 2  # the deregistered one is not shown
+    assert html.count('class="card vehicle-card') == 2  # the deregistered one is not shown
     assert "***********" + car.vin[-6:] in html
     assert car.vin not in html and seized.vin not in html
-    assert "Registered (normal)" in html and "Seized" in html
+    # the status words (registry.status_words): no insurance or tax on record for either
+    assert "2 things to sort out first:" in html
+    assert "Seized by an authority. Most services are stopped until released." in html
     assert 'href="/registry/my/vehicles/"' in html
     assert 'name="elder_mode" value="1"' in html
 
@@ -66,6 +68,11 @@ def test_a_clerk_in_an_assisted_session_sees_the_citizen_masked(client, make, cl
     html = page(client, clerk)
     assert "Assisted service in progress" in html
     assert "张*英" in html and "张秀英" not in html
+    # the vehicle's whole state, every thing to sort out, not only a headline
+    assert (
+        "2 things to sort out first: No compulsory insurance (交强险) valid today on record. "
+        "No vehicle tax (车船税) paid or exempt for 2026 on record." in html
+    )
     assert citizen.masked_id_number in html and citizen.id_number not in html
     assert "浙B77777" in html
     assert 'action="/accounts/assisted/end/"' in html

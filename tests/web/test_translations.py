@@ -197,3 +197,160 @@ def test_the_language_cookie_switches_the_home_page_to_english(client):
     for english, chinese in PUBLIC_HOME:
         assert english in html
         assert chinese not in html
+
+
+# --- Chinese punctuation: full-width in Chinese text, everywhere ------------------------------
+#
+# Chinese text uses Chinese punctuation: "检验有效期至：" not "检验有效期至: ". The check reads
+# every place Chinese is written: the msgstrs of django.po, the Chinese string literals of the
+# Python code (ErrorCode and Bi texts, the rules' reasons), and the templates' own text, where
+# an ASCII colon right after a {% translate %} tag would follow Chinese once translated.
+# English text that names a Chinese term ("Compulsory insurance (交强险)") is English, and
+# placeholders, URLs, times (10:00) and time formats (时:分) are not Chinese punctuation.
+
+SRC = Path(cheguan.__file__).parent
+HAN = "\u3400-\u9fff\uf900-\ufaff"
+HAN_RE = re.compile(f"[{HAN}]")
+HAN_END = f"{HAN}）」』】》"  # Chinese, or a Chinese closing bracket or quote
+PUNCTUATION_RULES = [
+    ("ASCII colon or semicolon after Chinese", re.compile(f"[{HAN_END}] ?[:;]")),
+    ("ASCII comma between Chinese", re.compile(f"[{HAN_END}] ?, ?[{HAN}]")),
+    ("ASCII brackets around Chinese", re.compile(f"\\([^()]*[{HAN}][^()]*\\)")),
+]
+NOT_WORDS = re.compile(r"%\(\w+\)[sdfi]|%[sdfi]|\{\w*\}|https?://\S+|<[^>]+>")
+TEMPLATE_CODE = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}|<[^>]+>", re.S)
+AFTER_TRANSLATE_TAG = re.compile(
+    r"\{%\s*(?:translate|trans|endblocktranslate|endblocktrans)\b[^%]*%\}\s?[:;]"
+)
+
+
+def is_chinese_text(text: str) -> bool:
+    """More Chinese characters than Latin letters (placeholders, URLs and markup aside)."""
+    rest = NOT_WORDS.sub("", text)
+    return bool(HAN_RE.search(rest)) and len(HAN_RE.findall(rest)) >= len(
+        re.findall(r"[A-Za-z]", rest)
+    )
+
+
+def punctuation_problems(text: str) -> list[str]:
+    text = NOT_WORDS.sub("", text)
+    text = re.sub(r"[时分]:[分秒]", "时：分", text)  # a time format written out, e.g. 时:分
+    return [name for name, rule in PUNCTUATION_RULES if rule.search(text)]
+
+
+def python_chinese_texts() -> list[tuple[str, str]]:
+    """(where, text) of every Chinese string literal in src, docstrings aside."""
+    import ast
+
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+            and isinstance(node.body[0].value, ast.Constant)
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.JoinedStr):  # an f-string: its text around the {fields}
+                text = "".join(
+                    v.value if isinstance(v, ast.Constant) else "{}" for v in node.values
+                )
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if id(node) in docstrings:
+                    continue
+                text = node.value
+            else:
+                continue
+            if is_chinese_text(text):
+                found.append((f"{path.relative_to(SRC)}:{node.lineno}", text))
+    return found
+
+
+def templates() -> list[tuple[str, str]]:
+    return [
+        (str(path.relative_to(SRC)), path.read_text(encoding="utf-8"))
+        for path in sorted(SRC.rglob("templates/**/*.html"))
+    ]
+
+
+def template_chinese_texts(sources) -> list[tuple[str, str]]:
+    """(where, text) of the templates' own Chinese text (outside tags and markup)."""
+    return [
+        (where, piece.strip())
+        for where, source in sources
+        for piece in TEMPLATE_CODE.split(source)
+        if is_chinese_text(piece)
+    ]
+
+
+def translated_then_ascii_colon(sources) -> list[str]:
+    """A translated text that the template follows with an ASCII colon or semicolon: in
+    Chinese it reads "检验有效期至: …"; the colon belongs in the translated text."""
+    return [
+        f"{where}: {match[0]!r}"
+        for where, source in sources
+        for match in AFTER_TRANSLATE_TAG.finditer(source)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        ("检验有效期至: 2026-07-01", True),
+        ("字段: <code>q</code>", True),
+        ("请缴纳;已缴纳的可上传", True),
+        ("交强险,车船税", True),
+        ("交强险(今日)", True),
+        ("检验有效期至：2026-07-01；到期前申领。", False),
+        ("%(name)s的车辆", False),
+        ("办理时间 10:00", False),
+        ("时间应写作 年-月-日 时:分，例如 2024-03-01 14:30。", False),
+        ("详见 https://example.gov.cn/a:b", False),
+        ("Compulsory insurance (交强险): renew it", False),  # English naming a Chinese term
+    ],
+)
+def test_the_punctuation_rule(text, wrong):
+    assert bool(is_chinese_text(text) and punctuation_problems(text)) is wrong
+
+
+def _offenders(texts) -> list[str]:
+    return [
+        f"{where}: {', '.join(problems)}: {text!r}"
+        for where, text in texts
+        if (problems := punctuation_problems(text))
+    ]
+
+
+def test_chinese_msgstrs_use_chinese_punctuation(catalogue):
+    _, entries = catalogue
+    texts = [(e.name, s) for e in entries for s in e.msgstr.values() if is_chinese_text(s)]
+    assert len(texts) > 500
+    offenders = _offenders(texts)
+    assert offenders == [], "Chinese text with ASCII punctuation:\n" + "\n".join(offenders)
+
+
+def test_chinese_text_in_the_code_uses_chinese_punctuation():
+    texts = python_chinese_texts()
+    assert len(texts) > 100  # ErrorCode and Bi texts, the rules' reasons, the PDFs
+    offenders = _offenders(texts)
+    assert offenders == [], "Chinese text with ASCII punctuation:\n" + "\n".join(offenders)
+
+
+def test_chinese_text_in_the_templates_uses_chinese_punctuation():
+    sources = templates()
+    offenders = _offenders(template_chinese_texts(sources)) + translated_then_ascii_colon(sources)
+    assert offenders == [], "Chinese text with ASCII punctuation:\n" + "\n".join(offenders)
+
+
+def test_a_translated_label_followed_by_an_ascii_colon_is_caught():
+    source = '<p>{% translate "Case number" %}: <code>{{ case.number }}</code></p>'
+    assert translated_then_ascii_colon([("case.html", source)]) == [
+        "case.html: '{% translate \"Case number\" %}:'"
+    ]
+    fixed = '<p>{% translate "Case number:" %} <code>{{ case.number }}</code></p>'
+    assert translated_then_ascii_colon([("case.html", fixed)]) == []

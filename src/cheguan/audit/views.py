@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from cheguan.accounts.actor import actor_for
-from cheguan.audit import queries
+from cheguan.audit import queries, words
 from cheguan.audit.forms import TrailFilterForm
 from cheguan.core.errors import DomainError
 from cheguan.registry import queries as registry_queries
@@ -16,10 +14,18 @@ from cheguan.registry import queries as registry_queries
 RESULTS_TARGET = "trail-results"
 
 
-def _details(data: dict) -> list[tuple[str, str]]:
+def rows_for(events) -> list[dict]:
+    """Each event as people read it: its action, subject and details in words
+    (``audit.words``); the codes stay in the API."""
+    names = words.subject_names((e.subject_type, e.subject_id) for e in events)
     return [
-        (key, value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
-        for key, value in sorted(data.items())
+        {
+            "event": e,
+            "action": words.action_words(e.action),
+            "subject": words.subject_words(e.subject_type, e.subject_id, names),
+            "details": words.details(e.data),
+        }
+        for e in events
     ]
 
 
@@ -49,7 +55,7 @@ def trail(request):
         except DomainError as e:
             cursor_error, valid = e.message, False
         else:
-            rows = [(event, _details(event.data)) for event in page.events]
+            rows = rows_for(page.events)
             next_cursor = page.next_cursor
     query = request.GET.copy()
     query.pop("cursor", None)

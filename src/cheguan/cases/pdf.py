@@ -21,6 +21,7 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, 
 
 from cheguan.cases.models import Case, CaseStatus, RongqueCommitment
 from cheguan.cases.queries import applicant_label
+from cheguan.core import clock
 from cheguan.core.errors import Bi
 
 FONT = "STSong-Light"
@@ -119,7 +120,10 @@ def commitment_notice(case: Case, commitment: RongqueCommitment, *, english: boo
         (_t(Bi("办理事项", "Service"), english), escape(service)),
         (_t(Bi("申请人", "Applicant"), english), escape(applicant_label(case))),
         (_t(Bi("证件号码", "Document number"), english), escape(_applicant_id(case))),
-        (_t(Bi("受理时间", "Accepted on"), english), f"{commitment.signed_at:%Y-%m-%d}"),
+        (
+            _t(Bi("受理时间", "Accepted on"), english),
+            f"{clock.local_date(commitment.signed_at):%Y-%m-%d}",
+        ),
         (
             _t(Bi("待补材料", "Documents to supply"), english),
             "<br/>".join(f"{i}. {escape(m)}" for i, m in enumerate(missing, 1)),
@@ -207,7 +211,7 @@ def closing_notice(case: Case, *, english: bool = False) -> bytes:
         (_t(Bi("证件号码", "Document number"), english), escape(_applicant_id(case))),
         (
             _t(Bi("决定日期", "Decided on"), english),
-            f"{case.closed_at:%Y-%m-%d}" if case.closed_at else "",
+            f"{clock.local_date(case.closed_at):%Y-%m-%d}" if case.closed_at else "",
         ),
         (_t(Bi("理由", "Reasons"), english), escape(reasons).replace("\n", "<br/>")),
     ]

@@ -22,7 +22,7 @@ from cheguan.cases.views.common import english, field_errors, pages, public
 from cheguan.core import clock
 from cheguan.core.errors import NOT_FOUND, DomainError, ValidationErrors
 from cheguan.core.masking import refuse_personal_query
-from cheguan.inspection import queries, services, signing
+from cheguan.inspection import queries, services, signing, words
 from cheguan.inspection.pdf import mark_pdf
 from cheguan.registry.models import Vehicle
 from cheguan.registry.queries import find_person_by_document
@@ -30,7 +30,7 @@ from cheguan.registry.queries import find_person_by_document
 
 def _cards(vehicles) -> list[dict]:
     today = clock.today()
-    return [{"vehicle": v, "result": queries.eligibility_of(v, on=today)} for v in vehicles]
+    return [words.mark_card(v, queries.eligibility_of(v, on=today)) for v in vehicles]
 
 
 @pages
@@ -56,6 +56,7 @@ def _vehicle_page(request, vehicle, error: DomainError | None = None, status: in
     context = {
         "vehicle": vehicle,
         "result": result,
+        "words": words.mark_words(result),
         "mark": mark,
         "error": error,
         "pending": queries.pending_application(vehicle),

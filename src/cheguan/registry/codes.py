@@ -2,7 +2,8 @@
 
 Read lazily and cached: the table is data, not code, and an office extends it by editing
 the CSV. Rules ask questions of it (``is_minivan``, ``is_small_passenger``) rather than
-repeating code lists.
+repeating code lists. People see a code's name (``name_of``), never the code itself; the
+API carries both.
 """
 
 from __future__ import annotations
@@ -21,6 +22,18 @@ MINIVAN_TYPES = frozenset({"K39", "K49"})
 def table(name: str) -> dict[str, str]:
     with DATA.open(encoding="utf-8") as f:
         return {row["code"]: row["name"] for row in csv.DictReader(f) if row["table"] == name}
+
+
+@functools.cache
+def english_table(name: str) -> dict[str, str]:
+    with DATA.open(encoding="utf-8") as f:
+        return {row["code"]: row["name_en"] for row in csv.DictReader(f) if row["table"] == name}
+
+
+def name_of(name: str, code: str, *, english: bool = False) -> str:
+    """The name people read for a code of table ``name`` (the code itself if unknown)."""
+    found = (english_table if english else table)(name).get(code or "")
+    return found or code or ""
 
 
 def vehicle_types() -> dict[str, str]:

@@ -11,8 +11,6 @@ import functools
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from cheguan.accounts.actor import actor_for
@@ -20,50 +18,9 @@ from cheguan.accounts.permissions import has_capability, require_citizen_context
 from cheguan.core import clock
 from cheguan.core.errors import NOT_FOUND, DomainError
 from cheguan.core.masking import PERSONAL_KEYS, refuse_personal_query
-from cheguan.registry import queries, services
-from cheguan.registry.models import AuthorisationStatus, VehicleStatus
+from cheguan.registry import queries, services, status_words
+from cheguan.registry.models import AuthorisationStatus
 from cheguan.registry.validators import parse_date
-
-# What a vehicle's status means for its owner, in plain words (elder mode reads these).
-PLAIN_STATUS = {
-    VehicleStatus.REGISTERED: _("Normal. You can use all services for this vehicle."),
-    VehicleStatus.MORTGAGED: _(
-        "Mortgaged to a lender. You can drive it; selling it needs the lender's release."
-    ),
-    VehicleStatus.SEIZED: _("Seized by an authority. Most services are stopped until released."),
-    VehicleStatus.STOLEN: _("Reported stolen. Please contact the office."),
-    VehicleStatus.SCRAP_STANDARD: _("Old enough to be scrapped. It may no longer be driven."),
-    VehicleStatus.DEREGISTERED: _("Deregistered. It is no longer on the road."),
-}
-
-
-def plain_blockers(summary: queries.BlockingSummary) -> list[str]:
-    """What stops services for a vehicle, one short sentence each."""
-    items = []
-    if summary.unprocessed_violations:
-        items.append(
-            gettext("Traffic violations not yet dealt with: %(n)d.")
-            % {"n": summary.unprocessed_violations}
-        )
-    if not summary.insurance_valid_today:
-        items.append(gettext("No valid compulsory insurance today."))
-    if summary.tax_status_this_year == "unpaid":
-        items.append(gettext("Vehicle tax for this year is unpaid."))
-    if summary.open_encumbrances:
-        items.append(
-            gettext("Seizures or mortgages not released: %(n)d.") % {"n": summary.open_encumbrances}
-        )
-    return items
-
-
-def _card(vehicle) -> dict:
-    summary = queries.blocking_summary(vehicle)
-    return {
-        "vehicle": vehicle,
-        "summary": summary,
-        "status_words": PLAIN_STATUS.get(vehicle.status, vehicle.get_status_display()),
-        "blockers": plain_blockers(summary),
-    }
 
 
 def domain_errors_as_pages(view):
@@ -91,7 +48,7 @@ def my_vehicles(request):
     return render(
         request,
         "registry/my_vehicles.html",
-        {"citizen": actor.citizen, "cards": [_card(v) for v in vehicles]},
+        {"citizen": actor.citizen, "cards": [status_words.vehicle_card(v) for v in vehicles]},
     )
 
 
@@ -126,7 +83,7 @@ def _person_context(actor, person, **extra) -> dict:
     return {
         "person": person,
         "masked_address": PERSONAL_KEYS["address"](person.address),
-        "cards": [_card(v) for v in vehicles],
+        "cards": [status_words.vehicle_card(v) for v in vehicles],
         "may_reveal": has_capability(actor.user, "registry.reveal_personal_data"),
         **extra,
     }
@@ -176,10 +133,16 @@ def vehicle_detail(request, vehicle_id: int):
     actor = actor_for(request)
     qs = queries.with_blocking_summary(queries.vehicles_for(actor))
     vehicle = queries.get_or_404(qs, pk=vehicle_id)
+    citizen = actor.citizen
     return render(
         request,
         "registry/vehicle_detail.html",
-        {**_card(vehicle), "records": queries.vehicle_records(vehicle)},
+        {
+            **status_words.vehicle_card(vehicle),
+            "records": queries.vehicle_records(vehicle),
+            # the owner (or whoever acts for them) is offered the next step; staff read on
+            "owners_view": citizen is not None and vehicle.owner_person_id == citizen.pk,
+        },
     )
 
 
@@ -203,7 +166,7 @@ def _organisation_context(actor, org, **extra) -> dict:
     return {
         "organisation": org,
         "authorised_today": org.is_authorised_on(clock.today()),
-        "cards": [_card(v) for v in vehicles[:100]],
+        "cards": [status_words.vehicle_card(v) for v in vehicles[:100]],
         "may_change": has_capability(actor.user, "registry.manage_organisations"),
         "statuses": AuthorisationStatus.choices,
         "values": {},

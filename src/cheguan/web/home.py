@@ -14,7 +14,9 @@ from cheguan.accounts.models import Role
 from cheguan.audit import queries as audit_queries
 from cheguan.core import clock
 from cheguan.registry import queries as registry_queries
+from cheguan.registry import status_words
 from cheguan.registry.models import Vehicle, VehicleStatus
+from cheguan.registry.status_words import StatusWords
 
 RECENT_EVENTS = 5
 VIN_SHOWN = 6  # the home page shows only the end of a VIN, like a bank card number
@@ -22,11 +24,31 @@ VIN_SHOWN = 6  # the home page shows only the end of a VIN, like a bank card num
 
 @dataclass(frozen=True)
 class VehicleCard:
-    plate_number: str
+    """A vehicle card of a home page: the vehicle, its state in words (the one source,
+    ``registry.status_words``) and only the end of its VIN."""
+
+    vehicle: Vehicle
+    words: StatusWords
     masked_vin: str
-    make_model: str
-    status: str
-    normal: bool
+    plate_id: str
+    state_id: str
+
+    @property
+    def plate_number(self) -> str:
+        return self.vehicle.plate_number or ""
+
+    @property
+    def make_model(self) -> str:
+        return f"{self.vehicle.make} {self.vehicle.model}".strip()
+
+    @property
+    def status(self) -> str:
+        """The whole state on one line: the headline and every thing to sort out."""
+        return self.words.one_line
+
+    @property
+    def normal(self) -> bool:
+        return self.words.is_ok
 
 
 def masked_vin(vin: str) -> str:
@@ -34,19 +56,24 @@ def masked_vin(vin: str) -> str:
 
 
 def vehicle_cards(actor: Actor) -> list[VehicleCard]:
-    vehicles: list[Vehicle] = list(
-        registry_queries.citizen_vehicles(actor).exclude(status=VehicleStatus.DEREGISTERED)
+    vehicles = registry_queries.with_blocking_summary(
+        registry_queries.citizen_vehicles(actor)
+        .exclude(status=VehicleStatus.DEREGISTERED)
+        .order_by("id")
     )
-    return [
-        VehicleCard(
-            plate_number=v.plate_number or "",
-            masked_vin=masked_vin(v.vin),
-            make_model=f"{v.make} {v.model}".strip(),
-            status=v.get_status_display(),
-            normal=v.status == VehicleStatus.REGISTERED,
+    cards = []
+    for v in vehicles:
+        card = status_words.vehicle_card(v, masked_vin=masked_vin(v.vin))
+        cards.append(
+            VehicleCard(
+                vehicle=v,
+                words=card["words"],
+                masked_vin=card["masked_vin"],
+                plate_id=card["plate_id"],
+                state_id=card["state_id"],
+            )
         )
-        for v in vehicles
-    ]
+    return cards
 
 
 def _citizen(actor: Actor) -> dict:

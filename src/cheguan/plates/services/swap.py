@@ -67,8 +67,12 @@ def _last_swap(vehicle: Vehicle, since: dt.datetime) -> Swap | None:
     )
 
 
-def _nature_words(use_nature: str) -> str:
-    return f"{use_nature} {codes.use_natures().get(use_nature, '')}".strip()
+def _nature_words(use_nature: str) -> Bi:
+    """The use nature's name in both languages (people read names, not codes)."""
+    return Bi(
+        codes.name_of("use_nature", use_nature),
+        codes.name_of("use_nature", use_nature, english=True),
+    )
 
 
 def _problems(

@@ -1,0 +1,47 @@
+"""The inspection mark's eligibility in the vehicle's status words (``registry.status_words``):
+every page that shows whether a vehicle can get its mark (the citizen's cards and vehicle
+page, the help desk) shows these, in the same shape as the registry's view of the vehicle.
+
+- every reason that blocks the mark is a thing to sort out (all of them, each with what to
+  do, as the rules word it);
+- reasons that send the vehicle to an inspection station are a visit elsewhere;
+- "the window is not open yet" is a date, not a thing to sort out.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from cheguan.inspection.rules import Eligibility
+from cheguan.registry.status_words import Decision, Item, StatusWords, decision_words
+
+TOO_EARLY = "inspection.too_early"
+STATION = "station"
+
+
+def mark_words(result: Eligibility) -> StatusWords:
+    todo = [
+        Item(r.message, r.code) for r in result.reasons if r.kind != STATION and r.code != TOO_EARLY
+    ]
+    station = [Item(r.message, r.code) for r in result.reasons if r.kind == STATION]
+    too_early = any(r.code == TOO_EARLY for r in result.reasons)
+    return decision_words(
+        Decision(
+            ready=_("Ready: you can get the inspection mark now, without a test."),
+            elsewhere_headline=_("This time it must be tested at an inspection station first:"),
+            todo=todo,
+            elsewhere=station,
+            opens_on=result.window_opens if too_early else None,
+        )
+    )
+
+
+def mark_card(vehicle, result: Eligibility) -> dict:
+    """A vehicle card of the inspection pages: the vehicle, its eligibility and its words."""
+    return {
+        "vehicle": vehicle,
+        "result": result,
+        "words": mark_words(result),
+        "plate_id": f"mark-{vehicle.pk}-plate",
+        "state_id": f"mark-{vehicle.pk}-state",
+    }
