@@ -92,7 +92,6 @@ def build_office(
     from cheguan.accounts import session_limits
     from cheguan.accounts.actor import Actor
     from cheguan.accounts.models import Role, User
-    from cheguan.cases import services as cases_services
     from cheguan.cases.catalogue import seed_catalogue
     from cheguan.core import clock
     from cheguan.plates import services
@@ -155,7 +154,7 @@ def build_office(
     )
     for i, user in enumerate(users):
         user.person = people[i]
-        case = cases_services.open_case(actor=Actor(user=user), service_code="plate_selection")
+        case = services.start_selection(actor=Actor(user=user)).case
         if i < cases + warm:
             session = SessionStore()
             session[SESSION_KEY] = str(user.pk)

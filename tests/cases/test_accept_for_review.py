@@ -14,19 +14,24 @@ from cheguan.core.errors import NOT_FOUND, DomainError
 from tests.cases.conftest import pdf_upload
 
 SERVICE = "inspection_mark_exempt"  # immediate, promised in 1 working day
+OWNER = "inspection"  # …and owned: only its owner's services move it (ADR 0013)
 
 
 def _draft_with_uploads(world, codes=("insurance", "vehicle_tax")):
-    case = services.open_case(actor=world.citizen, service_code=SERVICE, vehicle=world.vehicle)
+    case = services.open_case(
+        actor=world.citizen, service_code=SERVICE, vehicle=world.vehicle, owner=OWNER
+    )
     for code in codes:
         services.add_document(
-            actor=world.citizen, case=case, requirement_code=code, upload=pdf_upload()
+            actor=world.citizen, case=case, requirement_code=code, upload=pdf_upload(), owner=OWNER
         )
     return case
 
 
 def test_the_case_is_accepted_due_next_working_day_and_completed_by_a_clerk(world):
-    case = services.accept_for_review(actor=world.citizen, case=_draft_with_uploads(world))
+    case = services.accept_for_review(
+        actor=world.citizen, case=_draft_with_uploads(world), owner=OWNER
+    )
 
     assert case.status == CaseStatus.ACCEPTED
     assert case.due_date == dt.date(2026, 11, 24)  # Monday → Tuesday
@@ -34,7 +39,7 @@ def test_the_case_is_accepted_due_next_working_day_and_completed_by_a_clerk(worl
     event = AuditEvent.objects.get(action="cases.accepted")
     assert event.data == {"rongque": False, "immediate": True, "review": True}
     assert case.messages.get().kind == "accepted"
-    done = services.complete_case(actor=world.clerk_actor, case=case)
+    done = services.complete_case(actor=world.clerk_actor, case=case, owner=OWNER)
     assert done.status == CaseStatus.COMPLETED
 
 
@@ -42,7 +47,7 @@ def test_a_missing_document_refuses_and_leaves_the_draft(world):
     case = _draft_with_uploads(world, codes=("insurance",))
 
     with pytest.raises(DomainError) as refused:
-        services.accept_for_review(actor=world.citizen, case=case)
+        services.accept_for_review(actor=world.citizen, case=case, owner=OWNER)
 
     case.refresh_from_db()
     assert refused.value.error == errors.DOCUMENTS_MISSING
@@ -58,7 +63,9 @@ def test_only_immediate_services_and_only_the_applicant_or_a_clerk(world, make):
     with pytest.raises(DomainError) as not_immediate:
         services.accept_for_review(actor=world.citizen, case=other)
     with pytest.raises(DomainError) as not_theirs:
-        services.accept_for_review(actor=Actor(user=stranger), case=_draft_with_uploads(world))
+        services.accept_for_review(
+            actor=Actor(user=stranger), case=_draft_with_uploads(world), owner=OWNER
+        )
 
     assert not_immediate.value.error == errors.ILLEGAL_TRANSITION
     assert not_theirs.value.error == NOT_FOUND

@@ -201,7 +201,7 @@ def test_opening_refuses_unknown_services_unoffered_channels_and_other_peoples_v
 
     error(post(client, f"{API}/open", {"service_code": "nope"}), 404, "cases.service_not_found")
     body = error(
-        post(client, f"{API}/open", {"service_code": "new_registration"}),
+        post(client, f"{API}/open", {"service_code": "transfer"}),
         400,
         "cases.channel_not_offered",
     )

@@ -60,10 +60,10 @@ def test_a_channel_the_service_does_not_offer_is_refused(world):
 
 def test_the_same_idempotency_scope_returns_the_existing_live_case(world):
     a = services.open_case(
-        actor=world.citizen, service_code="inspection_mark_exempt", idempotency_scope="insp:1:2026"
+        actor=world.citizen, service_code="plate_replacement", idempotency_scope="repl:1:2026"
     )
     b = services.open_case(
-        actor=world.citizen, service_code="inspection_mark_exempt", idempotency_scope="insp:1:2026"
+        actor=world.citizen, service_code="plate_replacement", idempotency_scope="repl:1:2026"
     )
     assert a.pk == b.pk and Case.objects.count() == 1
 
@@ -78,10 +78,13 @@ def test_submitting_verifies_identity_insurance_and_tax_from_records_first(world
         valid_until=dt.date(2026, 12, 31),
     )
     VehicleTax.objects.create(vehicle=world.vehicle, year=2026, status="paid")
-    case = services.open_case(
-        actor=world.citizen, service_code="inspection_mark_exempt", vehicle=world.vehicle
+    case = services.open_case(  # the service that checks all three (its owner opens it)
+        actor=world.citizen,
+        service_code="inspection_mark_exempt",
+        vehicle=world.vehicle,
+        owner="inspection",
     )
-    services.submit_case(actor=world.citizen, case=case)
+    services.submit_case(actor=world.citizen, case=case, owner="inspection")
     assert services.missing_requirements(case) == []
     refs = sorted(services.current_documents(case).values_list("data_reference", flat=True))
     assert refs == ["insurance:PDZA2026001", f"person:{world.person.pk}", "tax:2026:paid"]
@@ -89,9 +92,12 @@ def test_submitting_verifies_identity_insurance_and_tax_from_records_first(world
 
 def test_without_insurance_records_the_paper_proof_is_still_asked_for(world):
     case = services.open_case(
-        actor=world.citizen, service_code="inspection_mark_exempt", vehicle=world.vehicle
+        actor=world.citizen,
+        service_code="inspection_mark_exempt",
+        vehicle=world.vehicle,
+        owner="inspection",
     )
-    services.submit_case(actor=world.citizen, case=case)
+    services.submit_case(actor=world.citizen, case=case, owner="inspection")
     assert [r.code for r in services.missing_requirements(case)] == ["insurance", "vehicle_tax"]
 
 

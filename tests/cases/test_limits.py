@@ -8,6 +8,7 @@ import pytest
 from cheguan.accounts.actor import Actor
 from cheguan.accounts.models import Role
 from cheguan.cases import services
+from cheguan.cases.catalogue import owner_of_code
 from cheguan.cases.models import Case
 from cheguan.cases.services.limits import (
     LIMIT_OPEN_CASES,
@@ -34,11 +35,17 @@ def limits(settings, **values):
     settings.CHEGUAN_LIMITS = values
 
 
+# The catalogue's dealer services are owned (plate selection by plates, registration by
+# registration): the limits are the case services', so these tests open as the owner does.
+PLATES = "plates"
+
+
 def open_for(dealer, agent: int, service_code: str = "plate_selection") -> Case:
     return services.open_case(
         actor=Actor(user=dealer.agents[agent]),
         service_code=service_code,
         applicant_organisation=dealer.organisation,
+        owner=owner_of_code(service_code),
     )
 
 
@@ -99,7 +106,10 @@ def test_another_organisation_is_not_held_back(settings, world, dealer, make):
     agent = make.user(Role.DEALER_AGENT, organisation=other)
 
     case = services.open_case(
-        actor=Actor(user=agent), service_code="plate_selection", applicant_organisation=other
+        actor=Actor(user=agent),
+        service_code="plate_selection",
+        applicant_organisation=other,
+        owner=PLATES,
     )
 
     assert case.created_by == agent
@@ -108,12 +118,18 @@ def test_another_organisation_is_not_held_back(settings, world, dealer, make):
 def test_a_citizen_has_a_few_open_applications_per_service(settings, world):
     limits(settings, CASES_OPEN_PER_CITIZEN_PER_SERVICE=2)
     for _ in range(2):
-        services.open_case(actor=world.citizen, service_code="plate_selection")
+        services.open_case(actor=world.citizen, service_code="plate_selection", owner=PLATES)
 
-    error = refused(lambda: services.open_case(actor=world.citizen, service_code="plate_selection"))
+    error = refused(
+        lambda: services.open_case(
+            actor=world.citizen, service_code="plate_selection", owner=PLATES
+        )
+    )
     # The clerk at the help desk acts for the citizen: the same applications, the same limit.
     at_the_desk = refused(
-        lambda: services.open_case(actor=world.assisted(), service_code="plate_selection")
+        lambda: services.open_case(
+            actor=world.assisted(), service_code="plate_selection", owner=PLATES
+        )
     )
 
     assert error.code == at_the_desk.code == LIMIT_OPEN_CASES_CITIZEN.code
@@ -131,9 +147,10 @@ def test_cases_a_dealer_files_for_a_citizen_are_the_dealers_not_the_citizens(
         actor=Actor(user=dealer.agents[0]),
         service_code="plate_selection",
         applicant_person=world.person,
+        owner=PLATES,
     )
 
-    mine = services.open_case(actor=world.citizen, service_code="plate_selection")
+    mine = services.open_case(actor=world.citizen, service_code="plate_selection", owner=PLATES)
 
     assert mine.channel == "online"
 
@@ -151,14 +168,11 @@ def test_over_the_api_the_refusal_is_a_coded_429_and_no_idempotent_answer_is_kep
 ):
     limits(settings, CASES_OPEN_PER_PARTNER_PER_SERVICE=1)
     client.force_login(dealer.agents[0])
-    payload = {
-        "service_code": "plate_selection",
-        "applicant_organisation_id": dealer.organisation.pk,
-    }
-    first = client.post("/api/cases/open", payload, content_type=JSON)
+    payload = {"applicant_organisation_id": dealer.organisation.pk}
+    first = client.post("/api/plates/selections", payload, content_type=JSON)
 
     answer = client.post(
-        "/api/cases/open", payload, content_type=JSON, HTTP_IDEMPOTENCY_KEY="retry-me"
+        "/api/plates/selections", payload, content_type=JSON, HTTP_IDEMPOTENCY_KEY="retry-me"
     )
 
     body = answer.json()
@@ -168,10 +182,10 @@ def test_over_the_api_the_refusal_is_a_coded_429_and_no_idempotent_answer_is_kep
     assert not answer.has_header("Retry-After")
     # The client fixes the cause and retries with the same key: it runs, not a stored 429.
     services.withdraw_case(
-        actor=Actor(user=dealer.agents[0]), case=Case.objects.get(number=first.json()["number"])
+        actor=Actor(user=dealer.agents[0]), case=Case.objects.get(number=first.json()["case"])
     )
     again = client.post(
-        "/api/cases/open", payload, content_type=JSON, HTTP_IDEMPOTENCY_KEY="retry-me"
+        "/api/plates/selections", payload, content_type=JSON, HTTP_IDEMPOTENCY_KEY="retry-me"
     )
     assert again.status_code == 201
 

@@ -134,7 +134,7 @@ def build() -> World:
     window = Actor(user=clerk)
     completed = cases.accept_case(actor=window, case=completed)
     completed = cases.complete_case(actor=window, case=completed)
-    selection = cases.open_case(actor=me, service_code="plate_selection")
+    selection = plates.start_selection(actor=me, plate_type="02").case
     draw = plates.draw_numbers(actor=me, case=selection, plate_type="02").draw
     return World(
         citizen=citizen,

@@ -31,6 +31,9 @@ class Plates:
         )
 
     def case(self, actor=None, service_code="plate_selection", **kw):
+        """A selection is started through plates, its owner; other services generically."""
+        if service_code == "plate_selection":
+            return services.start_selection(actor=actor or self.citizen, **kw).case
         return cases.open_case(actor=actor or self.citizen, service_code=service_code, **kw)
 
     def another_citizen(self):

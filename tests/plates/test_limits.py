@@ -10,7 +10,6 @@ import pytest
 
 from cheguan.accounts.actor import Actor
 from cheguan.accounts.models import Role
-from cheguan.cases import services as cases
 from cheguan.core import clock
 from cheguan.core.errors import DomainError
 from cheguan.plates import errors, services
@@ -35,11 +34,9 @@ class Dealer:
         return Actor(user=self.users[i])
 
     def case(self, i: int = 0):
-        return cases.open_case(
-            actor=self.agent(i),
-            service_code="plate_selection",
-            applicant_organisation=self.organisation,
-        )
+        return services.start_selection(
+            actor=self.agent(i), applicant_organisation=self.organisation
+        ).case
 
     def draw(self, i: int = 0, case=None):
         return services.draw_numbers(
@@ -182,18 +179,21 @@ def test_the_share_is_never_less_than_one_draw(settings, plates):
 def test_holding_a_composed_number_counts_against_the_share(settings, plates, dealer):
     limits(settings, PLATES_POOL_SHARE_PERCENT=2)  # 2 % of 1,000: 20, one draw
     clock.advance(dt.timedelta(days=7, seconds=1))  # composition opens after a week
-    dealer.draw()  # 20 offered
+    dealer.draw()  # 20 offered, drawn at random
+    # A number the draw did not offer, so the check reports it available.
+    number = PlateNumber.objects.filter(state=NumberState.FREE).order_by("-number")[0].number
     case = dealer.case(1)
-    services.check_composed(actor=dealer.agent(1), case=case, numbers=["浙BA0999"], plate_type="02")
-
-    error = refused(
-        lambda: services.hold_composed(actor=dealer.agent(1), case=case, number="浙BA0999")
+    check = services.check_composed(
+        actor=dealer.agent(1), case=case, numbers=[number], plate_type="02"
     )
+    assert check.results[0]["available"]
+
+    error = refused(lambda: services.hold_composed(actor=dealer.agent(1), case=case, number=number))
 
     assert error.code == errors.LIMIT_POOL_SHARE.code
-    assert PlateNumber.objects.get(number="浙BA0999").state == NumberState.FREE
+    assert PlateNumber.objects.get(number=number).state == NumberState.FREE
     clock.advance(OFFER)
-    held = services.hold_composed(actor=dealer.agent(1), case=case, number="浙BA0999")
+    held = services.hold_composed(actor=dealer.agent(1), case=case, number=number)
     assert held.state == NumberState.HELD
 
 

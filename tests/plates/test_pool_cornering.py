@@ -24,7 +24,6 @@ from django.db import connection
 from cheguan.accounts import services as accounts
 from cheguan.accounts.actor import Actor
 from cheguan.accounts.models import Role
-from cheguan.cases import services as cases
 from cheguan.cases.models import Case
 from cheguan.cases.services.limits import OPEN_STATUSES
 from cheguan.core import clock
@@ -73,16 +72,12 @@ class Agent:
         answers = []
         if not self.case:
             opened = self.post(
-                "/api/cases/open",
-                {
-                    "service_code": "plate_selection",
-                    "applicant_organisation_id": self.organisation_id,
-                },
+                "/api/plates/selections", {"applicant_organisation_id": self.organisation_id}
             )
             answers.append(opened)
             if opened.status_code != 201:
                 return answers
-            self.case = opened.json()["number"]
+            self.case = opened.json()["case"]
         drawn = self.post(f"/api/plates/cases/{self.case}/draws", {"plate_type": "02"})
         answers.append(drawn)
         if drawn.status_code == 201:
@@ -151,11 +146,9 @@ def test_a_dealer_looping_over_the_api_cannot_empty_the_pool(settings, client, m
 
     citizen = make.user(Role.CITIZEN)
     client.force_login(citizen)
-    case = client.post(
-        "/api/cases/open", {"service_code": "plate_selection"}, content_type=JSON
-    ).json()
+    case = client.post("/api/plates/selections", {}, content_type=JSON).json()
     drawn = client.post(
-        f"/api/plates/cases/{case['number']}/draws", {"plate_type": "02"}, content_type=JSON
+        f"/api/plates/cases/{case['case']}/draws", {"plate_type": "02"}, content_type=JSON
     )
     assert drawn.status_code == 201
     assert len(drawn.json()["numbers"]) == 20
@@ -208,9 +201,9 @@ def two_dealers(plates):
 
 
 def _open(actor: Actor):
-    return cases.open_case(
-        actor=actor, service_code="plate_selection", applicant_organisation=actor.user.organisation
-    )
+    return services.start_selection(
+        actor=actor, applicant_organisation=actor.user.organisation
+    ).case
 
 
 def _open_and_draw(actor: Actor):

@@ -13,7 +13,6 @@ from django.core.management import call_command
 from cheguan.accounts.actor import Actor
 from cheguan.accounts.models import Role
 from cheguan.alerts.models import Alert, Severity
-from cheguan.cases import services as cases
 from cheguan.core import clock
 from cheguan.plates import errors, services, tasks
 from cheguan.plates.models import Draw, Pool
@@ -135,11 +134,9 @@ class Partners:
     def draws(self, partner: int, times: int):
         agent = self.agents[partner]
         for _ in range(times):
-            case = cases.open_case(
-                actor=agent,
-                service_code="plate_selection",
-                applicant_organisation=agent.user.organisation,
-            )
+            case = services.start_selection(
+                actor=agent, applicant_organisation=agent.user.organisation
+            ).case
             services.draw_numbers(actor=agent, case=case, plate_type="02")
 
 

@@ -65,7 +65,7 @@ class Others:
         self.car = self.insured_car(self.person)
         self.mark = inspection.apply_for_mark(actor=self.citizen, vehicle=self.car).mark
         self.case = self.mark.case
-        self.selection = cases.open_case(actor=self.citizen, service_code="plate_selection")
+        self.selection = plates.start_selection(actor=self.citizen).case
         self.draw = plates.draw_numbers(
             actor=self.citizen, case=self.selection, plate_type="02"
         ).draw
@@ -82,11 +82,9 @@ class Others:
         self.dealer = self.dealer_agent.organisation
         self.dealer_actor = Actor(user=self.dealer_agent)
         self.dealer_car = self.insured_car(self.dealer)
-        self.dealer_case = cases.open_case(
-            actor=self.dealer_actor,
-            service_code="plate_selection",
-            applicant_organisation=self.dealer,
-        )
+        self.dealer_case = plates.start_selection(
+            actor=self.dealer_actor, applicant_organisation=self.dealer
+        ).case
         self.dealer_draw = plates.draw_numbers(
             actor=self.dealer_actor, case=self.dealer_case, plate_type="02"
         ).draw

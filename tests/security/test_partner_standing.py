@@ -230,9 +230,7 @@ def test_every_partner_write_service_refuses_a_partner_not_authorised_for_it(oth
     actor = Actor(user=type(others.dealer_agent).objects.get(pk=others.dealer_agent.pk))
     case, draw = others.dealer_case, others.dealer_draw
     writes = {
-        "open_case": lambda: cases.open_case(
-            actor=actor, service_code="plate_selection", applicant_organisation=org
-        ),
+        "start_selection": lambda: plates.start_selection(actor=actor, applicant_organisation=org),
         "add_document": lambda: cases.add_document(
             actor=actor, case=case, requirement_code="identity", upload=pdf()
         ),

@@ -8,6 +8,8 @@ from django.contrib import admin
 
 from cheguan.accounts.actor import Actor
 from cheguan.audit.services import record
+from cheguan.cases import owners
+from cheguan.cases.catalogue import owner_of_code
 from cheguan.cases.models import Case, DocumentRequirement, FollowUp, Rating, Service
 
 
@@ -19,10 +21,26 @@ class RequirementInline(admin.TabularInline):
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_zh", "office", "promised_working_days", "immediate", "active"]
-    list_filter = ["office", "active", "immediate", "rongque_allowed"]
+    list_display = [
+        "code",
+        "name_zh",
+        "office",
+        "owner",
+        "promised_working_days",
+        "immediate",
+        "active",
+    ]
+    list_filter = ["office", "owner", "active", "immediate", "rongque_allowed"]
     search_fields = ["code", "name_zh", "name_en"]
+    # Which app runs a service is the code's decision, not the office's: shown, not edited
+    # (docs/adr/0013-owned-services.md). A new item takes the owner that claims its code.
+    readonly_fields = ["owner"]
     inlines = [RequirementInline]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.owner = owners.claimant_of(obj.code) or owner_of_code(obj.code)
+        super().save_model(request, obj, form, change)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # cases refer to services; retire one with "active" instead

@@ -4,14 +4,35 @@
 Promised times never exceed the statutory ones (MVR/DLR, DOMAIN.md): 1 working day for the
 exempt inspection mark (Art 55), 2 for new registration (Art 12), 1 for transfer (Art 26) and
 deregistration (Art 38), 15 for replacement plates (Art 51).
+
+Each item names the app that runs it (``OWNERS``, docs/adr/0013-owned-services.md): the
+generic case pages run the rest end to end. The owners are labels, not imports: cases sits
+below them, and each installed owner registers itself (``cases.owners``).
 """
 
 from __future__ import annotations
 
 from django.db import transaction
 
-from cheguan.cases.models import Channel, DataSource, DocumentRequirement, Service
+from cheguan.cases.models import GENERIC_OWNER, Channel, DataSource, DocumentRequirement, Service
 from cheguan.registry.models import Office
+
+# Which app runs which item; every other item is generic ("cases"). Wave 2's registration,
+# scrapping and exams apps own theirs from the start: until they are installed, the generic
+# path refuses those items rather than run them without their rules.
+OWNERS = {
+    "inspection_mark_exempt": "inspection",
+    "plate_selection": "plates",
+    "new_registration": "registration",
+    "deregistration": "scrapping",
+    "driving_test_booking": "exams",
+}
+
+
+def owner_of_code(code: str) -> str:
+    """The app the catalogue gives this service code to (``"cases"`` if none)."""
+    return OWNERS.get(code, GENERIC_OWNER)
+
 
 C = Channel
 # code, zh, en, channels, promised, statutory, immediate, rongque allowed, rongque default days,
@@ -272,13 +293,16 @@ CATALOGUE = [
 @transaction.atomic
 def seed_catalogue(office: Office) -> int:
     """Create the catalogue items the office does not have yet. Returns how many it made;
-    existing items (perhaps edited by the office) are left as they are."""
+    existing items (perhaps edited by the office) are left as they are, except their owner,
+    which is the code's, not the office's, to choose."""
     made = 0
     for code, zh, en, channels, promised, statutory, immediate, rq, rq_days, docs in CATALOGUE:
+        owner = owner_of_code(code)
         service, created = Service.objects.get_or_create(
             office=office,
             code=code,
             defaults={
+                "owner": owner,
                 "name_zh": zh,
                 "name_en": en,
                 "channels": [str(c) for c in channels],
@@ -290,6 +314,8 @@ def seed_catalogue(office: Office) -> int:
             },
         )
         if not created:
+            if service.owner != owner:
+                Service.objects.filter(pk=service.pk).update(owner=owner)
             continue
         made += 1
         DocumentRequirement.objects.bulk_create(

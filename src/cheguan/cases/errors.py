@@ -144,3 +144,18 @@ APPEAL_NOT_PENDING = ErrorCode(
 APPEAL_EXISTS = ErrorCode(
     "cases.appeal_exists", "该评价已申诉过。", "This rating has already been appealed.", 409
 )
+OWNED_SERVICE = ErrorCode(
+    "cases.owned_service",
+    "“{service}”有自己的办理页面，通用办件页面和窗口办件台不能受理、推进或办结：请到“{where}”办理（{path}）。",
+    "“{service}” has its own pages: the generic case pages and the window console cannot "
+    "open, advance or complete it. Go to “{where}” ({path}).",
+    409,
+)
+SERVICE_NOT_ONLINE = ErrorCode(
+    "cases.service_not_online",
+    "“{service}”尚未在本平台开通，通用办件页面和窗口办件台不能受理、推进或办结；暂请到车管所窗口按原有流程办理。",
+    "“{service}” is not yet available on this platform: the generic case pages and the window "
+    "console cannot open, advance or complete it. For now it is handled at the office's "
+    "windows the usual way.",
+    409,
+)

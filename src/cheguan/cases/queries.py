@@ -10,12 +10,15 @@ Anything outside the scope is "not found" (404), never "forbidden", so numbers d
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
 from cheguan.accounts.actor import Actor
 from cheguan.accounts.permissions import has_capability, require
+from cheguan.cases.evidence import evidence_for
 from cheguan.cases.models import (
+    GENERIC_OWNER,
     Case,
     CaseDocument,
     CaseStatus,
@@ -110,6 +113,80 @@ def catalogue(*, office_id: int | None = None, channel: str = "") -> QuerySet[Se
     return services
 
 
+# --- what the applicant still has to provide -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequirementState:
+    """One document requirement as the applicant meets it: provided, proven by the
+    office's records (已联网核验), or still to upload."""
+
+    requirement: DocumentRequirement
+    document: CaseDocument | None  # the current document, if any
+    verified_by_data: bool  # the records prove it: filed as such, or will be on submitting
+    reference: str = ""  # the record that proves it
+
+    @property
+    def needs_upload(self) -> bool:
+        return self.document is None and not self.verified_by_data
+
+
+def _checks_records_next(case: Case) -> bool:
+    """The applicant's next step is to (re)submit, which files the records' proof."""
+    return case.status == CaseStatus.DRAFT or (
+        case.status == CaseStatus.AWAITING_DOCUMENTS and not case.rongque
+    )
+
+
+def requirement_states(
+    *,
+    service: Service | None = None,
+    case: Case | None = None,
+    person_id: int | None = None,
+    organisation_id: int | None = None,
+    vehicle_id: int | None = None,
+) -> list[RequirementState]:
+    """Each requirement of a case (or, before there is one, of a service for this applicant
+    and vehicle), and whether the applicant must upload it. What the records prove today is
+    never asked for: the same check ``services.verify_by_data`` files on submitting. Once a
+    case is submitted only its filed documents count (the clerk decides on those)."""
+    from cheguan.cases.services.documents import current_documents
+
+    current: dict[int, CaseDocument] = {}
+    prospective = True
+    if case is not None:
+        service = case.service
+        person_id, organisation_id = case.applicant_person_id, case.applicant_organisation_id
+        vehicle_id = case.vehicle_id
+        current = {d.requirement_id: d for d in current_documents(case).select_related("added_by")}
+        prospective = _checks_records_next(case)
+    assert service is not None
+    today = clock.today()
+    states = []
+    for requirement in service.requirements.all():
+        document = current.get(requirement.pk)
+        reference = ""
+        if document is not None:
+            verified = document.status == DocumentStatus.VERIFIED_BY_DATA
+            reference = document.data_reference if verified else ""
+        elif prospective and requirement.data_source:
+            reference = (
+                evidence_for(
+                    requirement.data_source,
+                    person_id=person_id,
+                    organisation_id=organisation_id,
+                    vehicle_id=vehicle_id,
+                    today=today,
+                )
+                or ""
+            )
+            verified = bool(reference)
+        else:
+            verified = False
+        states.append(RequirementState(requirement, document, verified, reference))
+    return states
+
+
 # --- the clerk's queue -----------------------------------------------------------------------
 
 
@@ -126,11 +203,12 @@ def _all_documents_in() -> Exists:
 
 def clerk_queue(actor: Actor) -> QuerySet[Case]:
     """What waits for the window: submitted cases, and 容缺 cases whose promised documents
-    have all arrived (they can be completed now). Oldest first."""
+    have all arrived (they can be completed now). Oldest first. Cases of owned services
+    wait in their owner's queue, not here (docs/adr/0013-owned-services.md)."""
     require(actor.user, "cases.process")
     return (
         _base()
-        .filter(office_id=actor.user.office_id)
+        .filter(office_id=actor.user.office_id, service__owner=GENERIC_OWNER)
         .alias(all_in=_all_documents_in())
         .filter(
             Q(status=CaseStatus.SUBMITTED)

@@ -32,6 +32,7 @@ from cheguan.cases.api.schemas import (
     VisitOut,
 )
 from cheguan.cases.models import Case
+from cheguan.cases.services.common import is_applicant
 from cheguan.core.errors import NOT_FOUND
 from cheguan.core.schemas import ERRORS
 from cheguan.registry import queries as registry_queries
@@ -53,11 +54,12 @@ def _page(qs, *, limit: int, offset: int, out) -> dict:
     }
 
 
-def _detail(case: Case) -> dict:
+def _detail(case: Case, actor=None) -> dict:
     fresh = Case.objects.select_related(
         "service", "office", "applicant_person", "applicant_organisation", "vehicle"
     ).get(pk=case.pk)
-    return CaseDetailOut.of(fresh)
+    staff = actor is not None and not is_applicant(actor, fresh)
+    return CaseDetailOut.of(fresh, staff=staff)
 
 
 # --- catalogue ---------------------------------------------------------------------------------
@@ -165,7 +167,8 @@ def rate_on_screen(request, payload: RateIn, token: str = Path(..., max_length=4
 
 @router.get("/{number}", response={200: CaseDetailOut, **ERRORS}, summary="A case")
 def case_detail(request, number: str = NUMBER):
-    return _detail(queries.get_case(actor_for(request), number))
+    actor = actor_for(request)
+    return _detail(queries.get_case(actor, number), actor)
 
 
 @router.post(

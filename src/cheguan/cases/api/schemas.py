@@ -21,7 +21,8 @@ from cheguan.cases.models import (
     Service,
     Visit,
 )
-from cheguan.cases.queries import applicant_label
+from cheguan.cases.owners import route_for
+from cheguan.cases.queries import applicant_label, requirement_states
 from cheguan.core.schemas import Schema
 
 
@@ -43,6 +44,22 @@ class RequirementOut(Schema):
 class ServiceOut(Schema):
     code: str
     office: str
+    owner: str = Field(
+        description="the app that runs it: cases (the generic case API), or an owner app "
+        "whose own API and pages alone open and complete its cases"
+    )
+    start_path: str | None = Field(
+        description="an owned service: the owner's page where a person starts one (null "
+        "while the owner is not available on this platform; null for a generic service)"
+    )
+    start_api: str | None = Field(
+        description="an owned service: the owner's API operation that starts one, e.g. "
+        "POST /api/plates/selections (null otherwise)"
+    )
+    online: bool = Field(
+        description="the platform runs it (generically, or through its owner); false: not "
+        "yet available here, POST /api/cases/open answers cases.service_not_online"
+    )
     name_zh: str
     name_en: str
     channels: list[str]
@@ -56,9 +73,14 @@ class ServiceOut(Schema):
 
     @staticmethod
     def of(service: Service) -> dict:
+        route = route_for(service)
         return {
             "code": service.code,
             "office": service.office.code,
+            "owner": service.owner,
+            "start_path": route.owner.start_path if route.owner is not None else None,
+            "start_api": (route.owner.api or None) if route.owner is not None else None,
+            "online": route.online,
             "name_zh": service.name_zh,
             "name_en": service.name_en,
             "channels": list(service.channels),
@@ -227,7 +249,28 @@ class RatingOut(Schema):
         }
 
 
+class RequirementStateOut(Schema):
+    code: str
+    name: str
+    essential: bool
+    data_source: str
+    document_status: str | None = Field(description="the current document's status, if any")
+    verified_by_data: bool = Field(
+        description="the office's records prove it (已联网核验): filed as such, or, before "
+        "the case is (re)submitted, shown by the records today; no upload is asked for"
+    )
+    needs_upload: bool = Field(description="no document, and the records do not prove it")
+
+
 class CaseDetailOut(CaseOut):
+    owner: str = Field(description="the app that runs the case's service (cases: generic)")
+    owner_path: str | None = Field(
+        description="an owned service: the owner's page for this case; the generic case "
+        "API answers cases.owned_service to every step of it"
+    )
+    requirements: list[RequirementStateOut] = Field(
+        description="each document requirement, and whether the applicant must upload it"
+    )
     missing: list[str] = Field(description="requirement codes with no current document")
     documents: list[DocumentOut]
     notices: list[NoticeOut]
@@ -238,11 +281,26 @@ class CaseDetailOut(CaseOut):
     rateable: bool = Field(description="completed or rejected, and not rated yet")
 
     @staticmethod
-    def of(case: Case) -> dict:
+    def of(case: Case, *, staff: bool = False) -> dict:
         commitment = RongqueCommitment.objects.filter(case=case).first()
         rating = Rating.objects.filter(case=case).first()
+        owner = route_for(case.service).owner
         return {
             **CaseOut.of(case),
+            "owner": case.service.owner,
+            "owner_path": owner.path_for(case, staff=staff) if owner is not None else None,
+            "requirements": [
+                {
+                    "code": state.requirement.code,
+                    "name": state.requirement.name_in(get_language() or "zh-hans"),
+                    "essential": state.requirement.essential,
+                    "data_source": state.requirement.data_source,
+                    "document_status": state.document.status if state.document else None,
+                    "verified_by_data": state.verified_by_data,
+                    "needs_upload": state.needs_upload,
+                }
+                for state in requirement_states(case=case)
+            ],
             "missing": [r.code for r in services.missing_requirements(case)],
             "documents": [
                 DocumentOut.of(d)

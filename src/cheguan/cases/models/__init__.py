@@ -1,5 +1,6 @@
 from cheguan.cases.models.case import (
     CLOSED_STATUSES,
+    GENERIC_OWNER,
     IN_PERSON_CHANNELS,
     RATEABLE_STATUSES,
     SCOPE_HOLDING_STATUSES,
@@ -36,6 +37,7 @@ from cheguan.cases.models.rating import (
 __all__ = [
     "CLOSED_STATUSES",
     "FOLLOW_UP_TRANSITIONS",
+    "GENERIC_OWNER",
     "IN_PERSON_CHANNELS",
     "OFFLINE_DIMENSIONS",
     "ONLINE_DIMENSIONS",

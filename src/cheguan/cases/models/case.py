@@ -23,10 +23,16 @@ class Channel(models.TextChoices):
 
 
 IN_PERSON_CHANNELS = frozenset({Channel.WINDOW, Channel.ASSISTED})
+GENERIC_OWNER = "cases"  # Service.owner of a service the generic case pages run end to end
 
 
 class Service(models.Model):
-    """One item of the office's service catalogue (事项)."""
+    """One item of the office's service catalogue (事项).
+
+    ``owner`` names the app that runs the service (docs/adr/0013-owned-services.md):
+    ``"cases"`` for the generic services the case pages and the window console run end to
+    end; otherwise the app whose own services alone open, advance and complete its cases
+    (``"inspection"``, ``"plates"``, ``"registration"`` …; ``cases.owners``)."""
 
     office = models.ForeignKey("registry.Office", on_delete=models.PROTECT, related_name="services")
     code = models.SlugField(max_length=40)
@@ -39,6 +45,14 @@ class Service(models.Model):
     rongque_allowed = models.BooleanField(default=True)
     rongque_default_days = models.PositiveSmallIntegerField(default=5)
     active = models.BooleanField(default=True)
+    owner = models.SlugField(
+        max_length=20,
+        default=GENERIC_OWNER,
+        help_text=_(
+            "The app that runs this service: “cases” for the generic case pages, or the app "
+            "whose own pages alone open and complete its cases (set by the catalogue)."
+        ),
+    )
 
     class Meta:
         ordering = ["office", "code"]
@@ -54,6 +68,11 @@ class Service(models.Model):
 
     def name_in(self, language: str) -> str:
         return self.name_en if language.startswith("en") else self.name_zh
+
+    @property
+    def is_owned(self) -> bool:
+        """Run by its owner app, not by the generic case pages and console."""
+        return (self.owner or GENERIC_OWNER) != GENERIC_OWNER
 
 
 class DataSource(models.TextChoices):

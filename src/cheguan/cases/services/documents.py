@@ -13,18 +13,18 @@ from cheguan.accounts.actor import Actor
 from cheguan.accounts.partners import require_partner_authorised
 from cheguan.audit.services import record
 from cheguan.cases import errors
+from cheguan.cases.evidence import evidence_for
 from cheguan.cases.models import (
     Case,
     CaseDocument,
     CaseStatus,
-    DataSource,
     DocumentRequirement,
     DocumentStatus,
 )
 from cheguan.cases.services.common import is_applicant, require_clerk_of, status_words
+from cheguan.cases.services.owned import require_owner
 from cheguan.core import clock
 from cheguan.core.errors import Bi
-from cheguan.registry.models import InsurancePolicy, TaxStatus, VehicleTax
 
 UPLOAD_STATUSES = {CaseStatus.DRAFT, CaseStatus.SUBMITTED, CaseStatus.AWAITING_DOCUMENTS}
 # Accepted types, recognised by their first bytes (not by the name or the browser's word).
@@ -59,36 +59,6 @@ def _sniff(head: bytes) -> str | None:
     return None
 
 
-def _data_evidence(case: Case, source: str) -> str | None:
-    """The record that proves this requirement, or None if the records don't show it."""
-    today = clock.today()
-    if source == DataSource.IDENTITY:
-        if case.applicant_person_id:
-            return f"person:{case.applicant_person_id}"
-        if case.applicant_organisation_id:
-            return f"organisation:{case.applicant_organisation_id}"
-        return None
-    if case.vehicle_id is None:
-        return None
-    if source == DataSource.INSURANCE:
-        policy = (
-            InsurancePolicy.objects.filter(
-                vehicle_id=case.vehicle_id, valid_from__lte=today, valid_until__gte=today
-            )
-            .order_by("-valid_until")
-            .first()
-        )
-        return f"insurance:{policy.policy_number}" if policy else None
-    if source == DataSource.TAX:
-        tax = VehicleTax.objects.filter(
-            vehicle_id=case.vehicle_id,
-            year=today.year,
-            status__in=[TaxStatus.PAID, TaxStatus.EXEMPT],
-        ).first()
-        return f"tax:{tax.year}:{tax.status}" if tax else None
-    return None
-
-
 def verify_by_data(*, case: Case, actor: Actor) -> list[CaseDocument]:
     """Check each data-verifiable requirement that has no document yet against the records."""
     have = set(current_documents(case).values_list("requirement_id", flat=True))
@@ -96,7 +66,12 @@ def verify_by_data(*, case: Case, actor: Actor) -> list[CaseDocument]:
     for requirement in case.service.requirements.exclude(data_source=""):
         if requirement.pk in have:
             continue
-        reference = _data_evidence(case, requirement.data_source)
+        reference = evidence_for(
+            requirement.data_source,
+            person_id=case.applicant_person_id,
+            organisation_id=case.applicant_organisation_id,
+            vehicle_id=case.vehicle_id,
+        )
         if reference is None:
             continue  # the paper (or upload) is the fallback
         made.append(
@@ -115,13 +90,21 @@ def verify_by_data(*, case: Case, actor: Actor) -> list[CaseDocument]:
 
 @transaction.atomic
 def add_document(
-    *, actor: Actor, case: Case, requirement_code: str, upload: UploadedFile
+    *,
+    actor: Actor,
+    case: Case,
+    requirement_code: str,
+    upload: UploadedFile,
+    owner: str | None = None,
 ) -> CaseDocument:
+    """An upload for one requirement. A case of an owned service takes its documents only
+    through its owner's pages (``owner=…``)."""
     case = Case.objects.select_for_update().select_related("service").get(pk=case.pk)
     if is_applicant(actor, case):
         require_partner_authorised(actor, service=case.service.code)
     else:
         require_clerk_of(actor, case)
+    require_owner(case.service, owner)
     if case.status not in UPLOAD_STATUSES:
         raise errors.ILLEGAL_TRANSITION(
             current=status_words(case.status),

@@ -9,6 +9,7 @@ required document must be present (verified from records, ``verify_by_data``), a
 must be the applicant (themself, their assisting clerk, the filing partner) or a clerk of
 the case's office. The history rows and audit events name the actor; the events say
 ``"immediate": true`` so the figures and the trail show no clerk accepted it by hand.
+A service owned by an app is settled only by that app (``owner=…``, ``cases.services.owned``).
 
 When a check needs a person (a record is missing, so the applicant uploaded paper proof
 instead), :func:`accept_for_review` accepts the case the same way but leaves it open, due
@@ -28,6 +29,7 @@ from cheguan.cases import errors
 from cheguan.cases.models import Case, CaseStatus
 from cheguan.cases.services.common import is_applicant, status_words, transition
 from cheguan.cases.services.documents import missing_requirements, names_of, verify_by_data
+from cheguan.cases.services.owned import require_owner
 from cheguan.core import clock
 from cheguan.core.errors import NOT_FOUND, Bi
 from cheguan.workdays.services import add_working_days
@@ -59,10 +61,11 @@ def _submit_and_check(actor: Actor, case: Case, now) -> None:
         raise errors.DOCUMENTS_MISSING(documents=names_of(missing))
 
 
-def _lock_immediate(actor: Actor, case: Case) -> Case:
+def _lock_immediate(actor: Actor, case: Case, owner: str | None) -> Case:
     case = Case.objects.select_for_update().select_related("service", "office").get(pk=case.pk)
     if not _may_settle(actor, case):
         raise NOT_FOUND()
+    require_owner(case.service, owner)
     if not case.service.immediate:
         raise errors.ILLEGAL_TRANSITION(
             current=status_words(case.status),
@@ -72,11 +75,11 @@ def _lock_immediate(actor: Actor, case: Case) -> Case:
 
 
 @transaction.atomic
-def accept_for_review(*, actor: Actor, case: Case) -> Case:
+def accept_for_review(*, actor: Actor, case: Case, owner: str | None = None) -> Case:
     """Submit (if a draft) and accept an immediate case whose check needs a person: every
     required document is present, but some are uploads a clerk must look at. The case is
     due within the service's promised working days and waits for the clerk."""
-    case = _lock_immediate(actor, case)
+    case = _lock_immediate(actor, case, owner)
     now = clock.now()
     _submit_and_check(actor, case, now)
     transition(case, S.ACCEPTED, actor=actor, note="即办：待人工核验")
@@ -107,9 +110,9 @@ def accept_for_review(*, actor: Actor, case: Case) -> Case:
 
 
 @transaction.atomic
-def settle_immediately(*, actor: Actor, case: Case) -> Case:
+def settle_immediately(*, actor: Actor, case: Case, owner: str | None = None) -> Case:
     """Submit (if a draft), verify records, accept and complete an immediate case."""
-    case = _lock_immediate(actor, case)
+    case = _lock_immediate(actor, case, owner)
     now = clock.now()
     _submit_and_check(actor, case, now)
     transition(case, S.ACCEPTED, actor=actor, note="即办")

@@ -35,6 +35,7 @@ from cheguan.cases.services.common import (
 )
 from cheguan.cases.services.documents import missing_requirements, names_of, verify_by_data
 from cheguan.cases.services.limits import check_open_case_limits
+from cheguan.cases.services.owned import require_owner
 from cheguan.cases.services.rongque import check_rongque_days, rongque_credit_block
 from cheguan.core import clock
 from cheguan.core.errors import Bi
@@ -78,9 +79,14 @@ def open_case(
     applicant_organisation: Organisation | None = None,
     vehicle: Vehicle | None = None,
     idempotency_scope: str = "",
+    owner: str | None = None,
 ) -> Case:
     """Start a case (draft). Citizens apply for themselves; a clerk in an assisted session for
     the citizen they assist; a clerk at the window or a partner names the applicant.
+
+    A service the catalogue gives to an owner app is opened only by that app, which names
+    itself (``owner="inspection"``); without ``owner`` it is refused with where to go
+    (``cases.owned_service``), as every later step is (``cases.services.owned``).
 
     With an ``idempotency_scope`` (e.g. ``"inspection:<vehicle>:<period>"``) a second call
     returns the live case already open for that scope instead of a duplicate."""
@@ -99,6 +105,7 @@ def open_case(
     service = Service.objects.filter(office=office, code=service_code, active=True).first()
     if service is None:
         raise errors.SERVICE_NOT_FOUND(field="service")
+    require_owner(service, owner)
     if channel not in service.channels:
         raise errors.CHANNEL_NOT_OFFERED(
             field="channel",
@@ -146,11 +153,12 @@ def _lock(case: Case) -> Case:
 
 
 @transaction.atomic
-def submit_case(*, actor: Actor, case: Case) -> Case:
+def submit_case(*, actor: Actor, case: Case, owner: str | None = None) -> Case:
     """The applicant submits (or resubmits after a one-time notice). Records the office can
     check (identity, insurance, tax) are verified from data first."""
     case = _lock(case)
     require_applicant(actor, case)
+    require_owner(case.service, owner)
     transition(case, S.SUBMITTED, actor=actor)
     case.submitted_at = case.submitted_at or clock.now()
     case.save(update_fields=["status", "submitted_at"])
@@ -160,11 +168,14 @@ def submit_case(*, actor: Actor, case: Case) -> Case:
 
 
 @transaction.atomic
-def issue_notice(*, actor: Actor, case: Case, items: Iterable[dict]) -> CaseNotice:
+def issue_notice(
+    *, actor: Actor, case: Case, items: Iterable[dict], owner: str | None = None
+) -> CaseNotice:
     """一次性告知: list everything missing or wrong at once; the case goes back to the
     applicant. A later notice may only ask again for what the first one listed."""
     case = _lock(case)
     require_clerk_of(actor, case)
+    require_owner(case.service, owner)
     items = list(items)
     if not items:
         raise errors.NOTICE_EMPTY(field="items")
@@ -216,13 +227,19 @@ def issue_notice(*, actor: Actor, case: Case, items: Iterable[dict]) -> CaseNoti
 
 @transaction.atomic
 def accept_case(
-    *, actor: Actor, case: Case, rongque: bool = False, rongque_days: int | None = None
+    *,
+    actor: Actor,
+    case: Case,
+    rongque: bool = False,
+    rongque_days: int | None = None,
+    owner: str | None = None,
 ) -> Case:
     """受理. With every document in: accepted. With supplementary documents missing and
     ``rongque``: accepted under 容缺 against the applicant's signed commitment and a
     deadline; the case then awaits the promised documents."""
     case = _lock(case)
     require_clerk_of(actor, case)
+    require_owner(case.service, owner)
     if case.status != S.SUBMITTED:
         transition(case, S.ACCEPTED, actor=actor)  # raises the readable error
     missing = missing_requirements(case)
@@ -293,9 +310,12 @@ def _close(
 
 
 @transaction.atomic
-def complete_case(*, actor: Actor, case: Case) -> Case:
+def complete_case(*, actor: Actor, case: Case, owner: str | None = None) -> Case:
+    """办结. A case of an owned service only by its owner, which has made its outcome (the
+    mark, the number…) in the same transaction."""
     case = _lock(case)
     require_clerk_of(actor, case)
+    require_owner(case.service, owner)
     if case.status == S.AWAITING_DOCUMENTS:
         commitment = RongqueCommitment.objects.filter(case=case).first()
         if commitment is None:  # a one-time notice: the applicant resubmits first
@@ -324,10 +344,13 @@ def complete_case(*, actor: Actor, case: Case) -> Case:
 
 
 @transaction.atomic
-def reject_case(*, actor: Actor, case: Case, reasons: str, reasons_en: str = "") -> Case:
+def reject_case(
+    *, actor: Actor, case: Case, reasons: str, reasons_en: str = "", owner: str | None = None
+) -> Case:
     """不予办理, with the reasons in writing (shown on the case page and printable)."""
     case = _lock(case)
     require_clerk_of(actor, case)
+    require_owner(case.service, owner)
     reasons = (reasons or "").strip()
     if len(reasons) < 4:
         raise errors.REASONS_REQUIRED(field="reasons")
@@ -338,6 +361,8 @@ def reject_case(*, actor: Actor, case: Case, reasons: str, reasons_en: str = "")
 
 @transaction.atomic
 def withdraw_case(*, actor: Actor, case: Case) -> Case:
+    """The applicant stops the application. Any case, owned or not: a withdrawal makes no
+    outcome and counts as none (docs/adr/0013-owned-services.md)."""
     case = _lock(case)
     require_applicant(actor, case)
     _close(case, S.WITHDRAWN, actor=actor)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from cheguan.accounts.actor import Actor, actor_for
 from cheguan.accounts.models import Role
 from cheguan.accounts.permissions import require_citizen_context
-from cheguan.cases import queries, services
+from cheguan.cases import owners, queries, services
 from cheguan.cases.models import (
     OFFLINE_DIMENSIONS,
     ONLINE_DIMENSIONS,
@@ -20,11 +20,20 @@ from cheguan.cases.models import (
     Case,
     CaseStatus,
     Channel,
+    DataSource,
     Score,
 )
 from cheguan.cases.services.common import is_applicant
 from cheguan.cases.services.documents import UPLOAD_STATUSES
-from cheguan.cases.views.common import case_facts, english, field_errors, may_process, pages
+from cheguan.cases.services.owned import refusal
+from cheguan.cases.views.common import (
+    case_facts,
+    english,
+    field_errors,
+    may_process,
+    owner_path,
+    pages,
+)
 from cheguan.core.errors import NOT_FOUND, DomainError
 from cheguan.registry import queries as registry_queries
 
@@ -55,20 +64,49 @@ def _channel(actor: Actor) -> str:
 
 @pages
 def apply(request):
-    """Step 1: which service (only those this channel offers)."""
+    """Step 1: which service (only those this channel offers). A service an app owns links
+    to that app's own page; one whose app is not installed says so (docs/adr/0013)."""
     actor = actor_for(request)
     require_citizen_context(actor)
     lang = "en" if english(request) else "zh-hans"
-    items = [
-        {"service": s, "name": s.name_in(lang)}
-        for s in queries.catalogue(office_id=actor.citizen.office_id, channel=_channel(actor))
-    ]
+    items = []
+    for service in queries.catalogue(office_id=actor.citizen.office_id, channel=_channel(actor)):
+        route = owners.route_for(service)
+        words = route.owner.description if route.owner is not None else None
+        items.append(
+            {
+                "service": service,
+                "name": service.name_in(lang),
+                "route": route,
+                "url": route.path,
+                "owner_words": (words.en if lang == "en" else words.zh) if words else "",
+            }
+        )
     return render(request, "cases/apply.html", {"items": items})
+
+
+def _vehicle_choices(actor: Actor, service, vehicles, lang: str) -> list[dict]:
+    """Each vehicle with what the office's records prove for this service, for this
+    applicant and vehicle (those documents will not be asked for)."""
+    separator = ", " if lang == "en" else "、"
+    choices = []
+    for vehicle in vehicles:
+        states = queries.requirement_states(
+            service=service, person_id=actor.citizen.pk, vehicle_id=vehicle.pk
+        )
+        verified = [  # the vehicle's own records (identity is the applicant's, shown below)
+            s.requirement.name_in(lang)
+            for s in states
+            if s.verified_by_data and s.requirement.data_source != DataSource.IDENTITY
+        ]
+        choices.append({"vehicle": vehicle, "verified": separator.join(verified)})
+    return choices
 
 
 @pages
 def apply_service(request, code: str):
-    """Step 2: for which vehicle; then the draft is made and the case page opens."""
+    """Step 2: for which vehicle; then the draft is made and the case page opens. A service
+    an app owns is started on that app's page: the person is sent there, nothing is made."""
     actor = actor_for(request)
     require_citizen_context(actor)
     service = (
@@ -78,6 +116,11 @@ def apply_service(request, code: str):
     )
     if service is None:
         raise NOT_FOUND()
+    if service.is_owned:
+        owner = owners.route_for(service).owner
+        if owner is None:
+            raise refusal(service)  # an owner not installed: the reason, nowhere to go
+        return redirect(owner.start_path)
     vehicles = list(registry_queries.citizen_vehicles(actor).order_by("id"))
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -102,8 +145,12 @@ def apply_service(request, code: str):
         {
             "service": service,
             "name": service.name_in(lang),
-            "requirements": [{"r": r, "name": r.name_in(lang)} for r in service.requirements.all()],
+            "requirements": [
+                {"r": s.requirement, "name": s.requirement.name_in(lang), "state": s}
+                for s in queries.requirement_states(service=service, person_id=actor.citizen.pk)
+            ],
             "vehicles": vehicles,
+            "choices": _vehicle_choices(actor, service, vehicles, lang),
             "errors": errors,
             "values": request.POST,
         },
@@ -125,12 +172,19 @@ def _may_rate(actor: Actor, case: Case, rating) -> bool:
 def _case_context(request, actor: Actor, case: Case, **extra) -> dict:
     facts = case_facts(request, case)
     applicant = is_applicant(actor, case)
+    generic = not facts["owned"]  # an owned service's case is worked on its owner's page
     return {
         **facts,
         "is_applicant": applicant,
-        "may_upload": case.status in UPLOAD_STATUSES and (applicant or may_process(actor, case)),
-        "may_submit": applicant
+        "owner_path": owner_path(case, staff=not applicant),
+        "may_upload": generic
+        and case.status in UPLOAD_STATUSES
+        and (applicant or may_process(actor, case)),
+        "may_submit": generic
+        and applicant
         and (case.status == S.DRAFT or (case.status == S.AWAITING_DOCUMENTS and not case.rongque)),
+        # an upload can be replaced; what the records prove has nothing to replace
+        "may_replace": any(not row["verified_by_data"] for row in facts["rows"]),
         "may_withdraw": applicant and not case.is_closed,
         "may_rate": _may_rate(actor, case, facts["rating"]),
         "may_process": may_process(actor, case),
@@ -152,20 +206,25 @@ def upload(request, number: str):
     actor = actor_for(request)
     case = queries.get_case(actor, number)
     lang = "en" if english(request) else "zh-hans"
-    requirements = list(case.service.requirements.all())
+    # never offered: what the office's records prove (已联网核验)
+    requirements = [
+        s.requirement for s in queries.requirement_states(case=case) if not s.verified_by_data
+    ]
     code = request.POST.get("requirement") or request.GET.get("requirement", "")
     errors: dict[str, str] = {}
+    status = 200
     if request.method == "POST":
         upload_file = request.FILES.get("file")
         if upload_file is None:
             errors["file"] = _("Choose a file: a PDF, JPEG or PNG of at most 10 MB.")
+            status = 400
         else:
             try:
                 services.add_document(
                     actor=actor, case=case, requirement_code=code, upload=upload_file
                 )
             except DomainError as e:
-                errors = field_errors(e)
+                errors, status = field_errors(e), e.status
             else:
                 messages.success(request, _("Document received."))
                 return redirect("cases:case", number=case.number)
@@ -178,7 +237,7 @@ def upload(request, number: str):
             "chosen": code,
             "errors": errors,
         },
-        status=400 if errors else 200,
+        status=status,
     )
 
 

@@ -24,7 +24,14 @@ from cheguan.cases.models import (
     VisitKind,
 )
 from cheguan.cases.services.ratings import case_for_screen_token
-from cheguan.cases.views.common import case_facts, english, field_errors, pages, public
+from cheguan.cases.views.common import (
+    case_facts,
+    english,
+    field_errors,
+    owner_path,
+    pages,
+    public,
+)
 from cheguan.core.errors import DomainError
 
 S = CaseStatus
@@ -67,8 +74,12 @@ def _console_context(request, case: Case, **extra) -> dict:
         person=case.applicant_person, organisation=case.applicant_organisation
     )
     missing = facts["missing"]
+    # An owned service's case is shown here and worked on its owner's pages (ADR 0013):
+    # no acceptance, notice, completion or rejection from the generic console.
+    generic = not facts["owned"]
     return {
         **facts,
+        "owner_path": owner_path(case, staff=True),
         "missing_essential": [row for row in missing if row["requirement"].essential],
         "missing_supplementary": [row for row in missing if not row["requirement"].essential],
         "rongque_available": service.rongque_allowed and max_days >= 1,
@@ -79,13 +90,18 @@ def _console_context(request, case: Case, **extra) -> dict:
         "visits": list(case.visits.all()),
         "problems": NoticeProblem.choices,
         "visit_kinds": VisitKind.choices,
-        "may_accept": case.status == S.SUBMITTED,
-        "may_notice": case.status == S.SUBMITTED,
-        "may_reject": S.REJECTED in TRANSITIONS[case.status],
-        "may_complete": case.status == S.ACCEPTED
-        or (case.status == S.AWAITING_DOCUMENTS and case.rongque and not missing),
+        "may_accept": generic and case.status == S.SUBMITTED,
+        "may_notice": generic and case.status == S.SUBMITTED,
+        "may_reject": generic and S.REJECTED in TRANSITIONS[case.status],
+        "may_complete": generic
+        and (
+            case.status == S.ACCEPTED
+            or (case.status == S.AWAITING_DOCUMENTS and case.rongque and not missing)
+        ),
+        "may_add_document": generic and not case.is_closed and case.status != S.ACCEPTED,
         "may_visit": not case.is_closed,
         "may_screen": case.status in RATEABLE_STATUSES and facts["rating"] is None,
+        "owner_refusal": "",
         "errors": {},
         "values": {},
         **extra,
@@ -114,7 +130,14 @@ def _act(request, number: str, form: str, run, done: str):
     except DomainError as e:
         errors = {form: field_errors(e)}
         case.refresh_from_db()
-        context = _console_context(request, case, errors=errors, values=request.POST)
+        context = _console_context(
+            request,
+            case,
+            errors=errors,
+            values=request.POST,
+            # an owned case has no form here: its refusal is shown with the owner's link
+            owner_refusal=e.message if case.service.is_owned else "",
+        )
         return render(request, "cases/console_case.html", context, status=e.status)
     messages.success(request, done)
     return redirect("cases:console_case", number=case.number)

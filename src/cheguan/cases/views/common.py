@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from cheguan.accounts.actor import Actor, actor_for
 from cheguan.accounts.models import Role
 from cheguan.accounts.permissions import has_capability
-from cheguan.cases import pdf, queries, services
+from cheguan.cases import owners, pdf, queries
 from cheguan.cases.models import (
     Case,
     CaseStatus,
@@ -49,7 +49,12 @@ PLAIN_AWAITING_NOTICE = _(
 )
 
 
+PLAIN_OWNED = _("This application is handled on its own page: continue there.")
+
+
 def plain_status(case: Case) -> str:
+    if case.service.is_owned and not case.is_closed:
+        return PLAIN_OWNED  # its owner's page says what comes next (docs/adr/0013)
     if case.status == S.AWAITING_DOCUMENTS:
         return PLAIN_AWAITING_RONGQUE if case.rongque else PLAIN_AWAITING_NOTICE
     return PLAIN_STATUS[case.status]
@@ -96,20 +101,18 @@ def case_facts(request, case: Case) -> dict:
     """The case as any audience sees it: documents per requirement, what is missing, the
     notices, the 容缺 commitment, the messages, the written reasons and the rating."""
     lang = "en" if english(request) else "zh-hans"
-    requirements = list(case.service.requirements.all())
-    names = {r.code: r.name_in(lang) for r in requirements}
-    current = {
-        d.requirement_id: d
-        for d in services.current_documents(case).select_related("requirement", "added_by")
-    }
+    states = queries.requirement_states(case=case)
+    names = {s.requirement.code: s.requirement.name_in(lang) for s in states}
     rows = [
         {
-            "requirement": r,
-            "name": r.name_in(lang),
-            "document": current.get(r.pk),
-            "missing": r.pk not in current,
+            "requirement": s.requirement,
+            "name": s.requirement.name_in(lang),
+            "document": s.document,
+            # the records prove it: no upload is asked for (已联网核验)
+            "verified_by_data": s.verified_by_data,
+            "missing": s.needs_upload,
         }
-        for r in requirements
+        for s in states
     ]
     notices = [
         {
@@ -128,8 +131,15 @@ def case_facts(request, case: Case) -> dict:
         for n in case.notices.all()
     ]
     commitment = RongqueCommitment.objects.filter(case=case).first()
+    route = owners.route_for(case.service)
     return {
         "case": case,
+        # an owned service's case is worked on its owner's pages (docs/adr/0013)
+        "owned": case.service.is_owned,
+        "owner": route.owner,
+        "owner_name": (route.owner.name.en if lang == "en" else route.owner.name.zh)
+        if route.owner is not None
+        else "",
         "service_name": case.service.name_in(lang),
         "applicant": applicant_label(case),
         "status_words": plain_status(case),
@@ -145,6 +155,13 @@ def case_facts(request, case: Case) -> dict:
         "closing_reason": case.closing_reason_en if lang == "en" else case.closing_reason,
         "rating": Rating.objects.filter(case=case).first(),
     }
+
+
+def owner_path(case: Case, *, staff: bool) -> str:
+    """Where an owned service's case is worked: its owner's page ("" for a generic case, or
+    an owner not installed)."""
+    owner = owners.route_for(case.service).owner
+    return owner.path_for(case, staff=staff) if owner is not None else ""
 
 
 def may_process(actor: Actor, case: Case) -> bool:

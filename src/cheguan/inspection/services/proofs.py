@@ -28,6 +28,7 @@ from cheguan.inspection.models import SERVICE_CODE
 from cheguan.inspection.queries import eligibility_of
 from cheguan.inspection.rules import PROOF_DOCUMENTS
 from cheguan.inspection.services.marks import (
+    OWNER,
     Application,
     existing_application,
     issue_mark,
@@ -74,11 +75,14 @@ def apply_with_proof(
         applicant_organisation=vehicle.owner_organisation,
         vehicle=vehicle,
         idempotency_scope=scope_of(vehicle, eligibility),
+        owner=OWNER,
     )
     for code, upload in uploads.items():
         assert upload is not None  # checked above
-        cases.add_document(actor=actor, case=case, requirement_code=code, upload=upload)
-    case = cases.accept_for_review(actor=actor, case=case)
+        cases.add_document(
+            actor=actor, case=case, requirement_code=code, upload=upload, owner=OWNER
+        )
+    case = cases.accept_for_review(actor=actor, case=case, owner=OWNER)
     record(
         actor=actor,
         action="inspection.applied_with_proof",
@@ -131,7 +135,7 @@ def issue_after_check(*, actor: Actor, case: Case) -> Application:
     standing = [r for r in eligibility.reasons if PROOF_DOCUMENTS.get(r.code, "\0") not in proven]
     if standing:
         raise errors.NOT_ELIGIBLE(field="case", reasons=refusal(standing))
-    case = cases.complete_case(actor=actor, case=case)
+    case = cases.complete_case(actor=actor, case=case, owner=OWNER)
     mark = issue_mark(
         actor=actor,
         vehicle=vehicle,
@@ -147,7 +151,9 @@ def reject_after_check(*, actor: Actor, case: Case, reasons: str, reasons_en: st
     """The proof is not good (illegible, another vehicle's, expired): the application is
     rejected with written reasons; the applicant may apply again."""
     case = _lock_check(actor, case)
-    case = cases.reject_case(actor=actor, case=case, reasons=reasons, reasons_en=reasons_en)
+    case = cases.reject_case(
+        actor=actor, case=case, reasons=reasons, reasons_en=reasons_en, owner=OWNER
+    )
     record(
         actor=actor,
         action="inspection.proof_rejected",

@@ -11,12 +11,14 @@ from cheguan.plates.services.pool import (
     release_segment,
 )
 from cheguan.plates.services.retention import retain_number, use_retained
+from cheguan.plates.services.start import Started, start_selection
 from cheguan.plates.services.swap import swap_numbers
 from cheguan.plates.services.watch import watch
 
 __all__ = [
     "DrawResult",
     "Release",
+    "Started",
     "assign_held_number",
     "check_composed",
     "compact_pool",
@@ -26,6 +28,7 @@ __all__ = [
     "pick_number",
     "release_segment",
     "retain_number",
+    "start_selection",
     "swap_numbers",
     "sweep",
     "use_retained",

@@ -1,0 +1,73 @@
+"""Starting a plate-number selection over the API: ``POST /api/plates/selections``.
+
+Plates owns the catalogue's ``plate_selection`` (docs/adr/0013-owned-services.md): this is
+where a selection case is opened; ``POST /api/cases/open`` answers 409
+``cases.owned_service`` for it. Scoping: the vehicle, person and organisation are looked up
+in the caller's scope (``registry.queries``: 404 outside it). Rule:
+``plates.services.start_selection``.
+"""
+
+from __future__ import annotations
+
+from ninja import Field, Router, Status
+
+from cheguan.accounts.actor import actor_for
+from cheguan.core.schemas import DB_INT_MAX, ERRORS, Schema
+from cheguan.plates import queries, services
+from cheguan.plates.selection_api import SelectionOut, selection_out
+from cheguan.registry import queries as registry_queries
+
+router = Router(tags=["plates"])
+
+
+class StartIn(Schema):
+    vehicle_id: int | None = Field(
+        None, ge=1, le=DB_INT_MAX, description="a vehicle in the register: its type decides"
+    )
+    plate_type: str = Field(
+        "",
+        max_length=2,
+        description="02 small, 52 small new-energy, 01 large, 51 large new-energy; optional "
+        "(a car not registered yet names it when it draws)",
+    )
+    applicant_person_id: int | None = Field(
+        None, ge=1, le=DB_INT_MAX, description="staff and partners only: who applies"
+    )
+    applicant_organisation_id: int | None = Field(None, ge=1, le=DB_INT_MAX)
+
+
+@router.post(
+    "/selections",
+    response={200: SelectionOut, 201: SelectionOut, **ERRORS},
+    summary="Start a plate-number selection (机动车号牌号码选取)",
+)
+def start(request, payload: StartIn):
+    """Open a selection case for a vehicle of the register or a car not registered yet, and
+    answer where its selection stands (201). A vehicle whose selection is still open gets
+    that one back (200). Then draw: ``POST /api/plates/cases/{case}/draws``."""
+    actor = actor_for(request)
+    vehicle = person = organisation = None
+    if payload.vehicle_id is not None:
+        vehicles = (
+            registry_queries.citizen_vehicles(actor)
+            if actor.citizen is not None
+            else registry_queries.vehicles_for(actor)
+        )
+        vehicle = registry_queries.get_or_404(vehicles, pk=payload.vehicle_id)
+    if payload.applicant_person_id is not None:
+        person = registry_queries.get_or_404(
+            registry_queries.people_for(actor), pk=payload.applicant_person_id
+        )
+    if payload.applicant_organisation_id is not None:
+        organisation = registry_queries.get_or_404(
+            registry_queries.organisations_for(actor), pk=payload.applicant_organisation_id
+        )
+    started = services.start_selection(
+        actor=actor,
+        vehicle=vehicle,
+        plate_type=payload.plate_type,
+        applicant_person=person,
+        applicant_organisation=organisation,
+    )
+    state = selection_out(queries.selection_of(actor, started.case))
+    return Status(201 if started.created else 200, state)
