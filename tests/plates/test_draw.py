@@ -4,7 +4,10 @@ import datetime as dt
 
 import pytest
 
+from cheguan.accounts.actor import Actor
+from cheguan.accounts.models import Role
 from cheguan.audit.models import AuditEvent
+from cheguan.cases.models import CaseStatus
 from cheguan.core import clock
 from cheguan.core.errors import DomainError
 from cheguan.plates import errors, services
@@ -238,6 +241,9 @@ def test_the_held_number_goes_on_the_vehicle_when_the_clerk_completes_registrati
     assert car.plate_number == result.numbers[3] and car.plate_kind == "02"
     assert plate.state == NumberState.ASSIGNED and plate.vehicle == car
     assert AuditEvent.objects.filter(action="plates.assigned").count() == 1
+    case.refresh_from_db()
+    assert case.status == CaseStatus.COMPLETED and case.closed_at == clock.now()
+    assert AuditEvent.objects.filter(action="cases.completed", subject_id=str(case.pk)).exists()
     with pytest.raises(DomainError) as again:
         services.assign_held_number(actor=plates.clerk, case=case, vehicle=car)
     assert again.value.error == errors.NO_HELD_NUMBER
@@ -358,3 +364,34 @@ def test_a_pick_is_refused_when_the_case_came_to_hold_a_number_another_way(plate
 
     assert refused.value.error == errors.ALREADY_HOLDING
     assert PlateNumber.objects.filter(state=NumberState.HELD).count() == 1
+
+
+def test_a_transfer_case_holding_a_number_is_left_for_its_clerk_to_complete(plates, make):
+    plates.release()
+    car = make.vehicle(owner=plates.person, plate_number=None, vehicle_type="K33")
+    buyer = make.person(name="李四")
+    case = plates.case(
+        actor=plates.clerk, service_code="transfer", applicant_person=buyer, vehicle=car
+    )
+    result = services.draw_numbers(actor=plates.clerk, case=case)
+    services.pick_number(actor=plates.clerk, draw=result.draw, number=result.numbers[0])
+
+    services.assign_held_number(actor=plates.clerk, case=case, vehicle=car)
+
+    case.refresh_from_db()
+    assert case.status == CaseStatus.DRAFT  # plates does not own the transfer
+
+
+def test_a_dealers_selection_completes_when_the_clerk_registers_the_car(plates, make):
+    plates.release()
+    dealer = make.partner(office_obj=plates.office)
+    agent = Actor(user=make.user(Role.DEALER_AGENT, organisation=dealer))
+    car = make.vehicle(owner=dealer, plate_number=None, vehicle_type="K33")
+    case = services.start_selection(actor=agent, applicant_organisation=dealer, vehicle=car).case
+    result = services.draw_numbers(actor=agent, case=case)
+    services.pick_number(actor=agent, draw=result.draw, number=result.numbers[0])
+
+    services.assign_held_number(actor=plates.clerk, case=case, vehicle=car)
+
+    case.refresh_from_db()
+    assert case.status == CaseStatus.COMPLETED

@@ -14,7 +14,8 @@ from django.utils import timezone
 from cheguan.accounts.actor import Actor
 from cheguan.accounts.permissions import require
 from cheguan.audit.services import record
-from cheguan.cases.models import Case
+from cheguan.cases import services as cases
+from cheguan.cases.models import Case, CaseStatus
 from cheguan.core import clock
 from cheguan.core.errors import NOT_FOUND, Bi
 from cheguan.plates import errors, formats, locks
@@ -303,4 +304,20 @@ def assign_held_number(*, actor: Actor, case: Case, vehicle: Vehicle) -> PlateNu
             "previous": old_number,
         },
     )
+    _complete_selection(actor, case)
     return plate
+
+
+def _complete_selection(actor: Actor, case: Case) -> None:
+    """The number is on the vehicle, so a selection case is done (办结): plates owns the
+    service and completes its case itself (docs/adr/0013-owned-services.md); the case then
+    counts in the figures and can be rated like any other."""
+    from cheguan.plates.services.start import OWNER, SERVICE_CODE
+
+    service, status = Case.objects.filter(pk=case.pk).values_list("service__code", "status").get()
+    if service != SERVICE_CODE:  # a transfer's own case: its clerk completes it
+        return
+    if status in (CaseStatus.DRAFT, CaseStatus.SUBMITTED):
+        cases.settle_immediately(actor=actor, case=case, owner=OWNER)
+    elif status in (CaseStatus.ACCEPTED, CaseStatus.AWAITING_DOCUMENTS):
+        cases.complete_case(actor=actor, case=case, owner=OWNER)
