@@ -40,12 +40,13 @@ class Actor:
     def office(self) -> Office | None:
         if self.user is None:
             return None
-        if self.user.office_id:
-            return self.user.office
-        if self.user.organisation_id:
-            return self.user.organisation.office
-        if self.user.person_id:
-            return self.user.person.office
+        user = self.user
+        if user.office_id:
+            return user.office
+        if user.organisation is not None:
+            return user.organisation.office
+        if user.person is not None:
+            return user.person.office
         return None
 
     @property

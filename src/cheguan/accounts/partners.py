@@ -78,7 +78,7 @@ def standing_error(
             service=service or "",
             authorised=Bi("、".join(listed) or "无", ", ".join(listed) or "none"),
         )
-    details = {
+    details: dict[str, Bi] = {
         Standing.NOT_YET_VALID: Bi(
             f"自{org.authorised_from}起生效", f"is in force only from {org.authorised_from}"
         ),

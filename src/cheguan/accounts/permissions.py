@@ -7,8 +7,13 @@ Object scoping (a partner sees only its own organisation's work) lives in each a
 
 from __future__ import annotations
 
-from cheguan.accounts.models import Role
-from cheguan.core.errors import NOT_AUTHENTICATED, PERMISSION_DENIED
+from typing import TYPE_CHECKING
+
+from cheguan.accounts.models import Role, User
+from cheguan.core.errors import NOT_AUTHENTICATED, NOT_FOUND, PERMISSION_DENIED
+
+if TYPE_CHECKING:
+    from cheguan.registry.models import Person
 
 R = Role
 CAPABILITIES: dict[str, frozenset[str]] = {
@@ -56,7 +61,7 @@ def has_capability(user, capability: str) -> bool:
     return user.role in CAPABILITIES[capability]
 
 
-def require(user, capability: str):
+def require(user: User | None, capability: str) -> User:
     """Raise the domain error a page or the API shows when the role may not do this.
 
     Returns the user, known from here on to be a logged-in ``User``.
@@ -68,9 +73,21 @@ def require(user, capability: str):
     return user
 
 
-def require_citizen_context(actor) -> None:
-    """Citizen services: a citizen themself, or a clerk in an open assisted session."""
+def require_office(user: User | None, capability: str) -> int:
+    """The office of staff holding ``capability``: the one office whose records they work
+    on. Staff of no office have none to work on (not found)."""
+    user = require(user, capability)
+    if user.office_id is None:
+        raise NOT_FOUND(field="office")
+    return user.office_id
+
+
+def require_citizen_context(actor) -> Person:
+    """Citizen services: a citizen themself, or a clerk in an open assisted session.
+    Returns the citizen whose services are used."""
     if actor.user is None or not actor.user.is_authenticated:
         raise NOT_AUTHENTICATED()
-    if actor.citizen is None:
+    citizen = actor.citizen
+    if citizen is None:
         raise PERMISSION_DENIED()
+    return citizen

@@ -11,12 +11,16 @@ takes an id with every partner role and another party's ids.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.db.models import Q, QuerySet
 
 from cheguan.accounts.permissions import has_capability
 
+QS = TypeVar("QS", bound=QuerySet)
 
-def visible(qs: QuerySet, *conditions: Q | None) -> QuerySet:
+
+def visible(qs: QS, *conditions: Q | None) -> QS:
     """``qs`` narrowed to the rows matching any of the conditions that apply (``None``
     means "does not apply to this actor"); nothing at all when none applies."""
     applying = [c for c in conditions if c is not None]

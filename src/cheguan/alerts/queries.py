@@ -6,14 +6,14 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from cheguan.accounts.actor import Actor
-from cheguan.accounts.permissions import require
+from cheguan.accounts.permissions import require_office
 from cheguan.alerts.models import Alert
 
 
 def alerts_for(actor: Actor, *, status: str = "", kind: str = "") -> QuerySet[Alert]:
     """The actor's office's alerts, most recently raised first."""
-    user = require(actor.user, "alerts.view")
-    alerts = Alert.objects.filter(office_id=user.office_id)
+    office_id = require_office(actor.user, "alerts.view")
+    alerts = Alert.objects.filter(office_id=office_id)
     if status:
         alerts = alerts.filter(status=status)
     if kind:

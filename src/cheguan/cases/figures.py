@@ -148,6 +148,8 @@ def percentile_from_histogram(histogram: dict[int, int], q: float) -> float | No
             break
     if hi_value is None:
         hi_value = lo_value
+    if lo_value is None or hi_value is None:  # an empty histogram: no percentile
+        raise ValueError("percentile of an empty histogram")
     return lo_value + (hi_value - lo_value) * frac
 
 

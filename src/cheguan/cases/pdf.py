@@ -51,7 +51,7 @@ def _t(text: Bi, english: bool) -> str:
 
 
 def _applicant_id(case: Case) -> str:
-    if case.applicant_person_id is not None:
+    if case.applicant_person is not None:
         return case.applicant_person.masked_id_number
     return case.applicant_organisation.uscc if case.applicant_organisation else ""
 

@@ -13,9 +13,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models.expressions import Combinable
 
 from cheguan.accounts.actor import Actor
-from cheguan.accounts.permissions import has_capability, require
+from cheguan.accounts.permissions import has_capability, require, require_office
 from cheguan.cases.evidence import evidence_for
 from cheguan.cases.models import (
     GENERIC_OWNER,
@@ -76,7 +77,7 @@ def get_case(actor: Actor, number: str) -> Case:
 
 def applicant_label(case: Case) -> str:
     """The applicant as staff and the applicant see it: a masked name, or the organisation."""
-    if case.applicant_person_id is not None:
+    if case.applicant_person is not None:
         return case.applicant_person.masked_name
     return case.applicant_organisation.name if case.applicant_organisation else ""
 
@@ -190,7 +191,7 @@ def requirement_states(
 # --- the clerk's queue -----------------------------------------------------------------------
 
 
-def _all_documents_in() -> Exists:
+def _all_documents_in() -> Combinable:
     """True when every requirement of the case's service has a current document."""
     have = CaseDocument.objects.filter(
         case=OuterRef(OuterRef("pk")),
@@ -205,10 +206,10 @@ def clerk_queue(actor: Actor) -> QuerySet[Case]:
     """What waits for the window: submitted cases, and 容缺 cases whose promised documents
     have all arrived (they can be completed now). Oldest first. Cases of owned services
     wait in their owner's queue, not here (docs/adr/0013-owned-services.md)."""
-    require(actor.user, "cases.process")
+    office_id = require_office(actor.user, "cases.process")
     return (
         _base()
-        .filter(office_id=actor.user.office_id, service__owner=GENERIC_OWNER)
+        .filter(office_id=office_id, service__owner=GENERIC_OWNER)
         .alias(all_in=_all_documents_in())
         .filter(
             Q(status=CaseStatus.SUBMITTED)
@@ -263,11 +264,11 @@ def get_follow_up(actor: Actor, follow_up_id: int) -> FollowUp:
 def commitments_for(actor: Actor, *, near_only: bool = True) -> QuerySet[RongqueCommitment]:
     """Open 容缺 commitments of the office; with ``near_only`` those overdue or due within
     two working days. ``is_overdue``: the deadline has passed (the sweep terminates them)."""
-    require(actor.user, "cases.view_office")
+    office_id = require_office(actor.user, "cases.view_office")
     today = clock.today()
     qs = (
         RongqueCommitment.objects.visible_to(actor)
-        .filter(case__office_id=actor.user.office_id, status=CommitmentStatus.OPEN)
+        .filter(case__office_id=office_id, status=CommitmentStatus.OPEN)
         .select_related("case", "case__service", "applicant_person", "applicant_organisation")
         .annotate(is_overdue=ExpressionWrapper(Q(deadline__lt=today), output_field=BooleanField()))
     )

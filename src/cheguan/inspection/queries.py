@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import (
@@ -21,7 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from cheguan.accounts.actor import Actor
-from cheguan.accounts.permissions import has_capability, require
+from cheguan.accounts.permissions import has_capability, require_office
 from cheguan.cases.models import Case, CaseStatus, DocumentRequirement
 from cheguan.core.errors import NOT_FOUND
 from cheguan.inspection.cycles import add_months, default_regime
@@ -75,8 +75,9 @@ def with_facts(vehicles: QuerySet, *, on: dt.date) -> QuerySet:
     )
 
 
-def facts_of(row: Vehicle) -> VehicleFacts:
-    """The rule inputs from a vehicle annotated by :func:`with_facts`."""
+def facts_of(row: Any) -> VehicleFacts:
+    """The rule inputs from a vehicle annotated by :func:`with_facts` (a ``Vehicle`` with
+    the ``f_*`` annotations, which the type checker cannot see)."""
     return VehicleFacts(
         vehicle_type=row.vehicle_type,
         seats=row.seats,
@@ -162,7 +163,7 @@ def due_list(
     """The vehicles whose inspection validity ends within ``within_days`` of ``on`` (or has
     ended within the past year), with their eligibility — one SQL statement, streamed."""
     regime = regime or default_regime()
-    params = {
+    params: dict[str, Any] = {
         "false": False,
         "true": True,
         "seizure": EncumbranceKind.SEIZURE,
@@ -282,10 +283,10 @@ def pending_application(vehicle: Vehicle) -> Case | None:
 def proof_checks(actor: Actor) -> QuerySet[Case]:
     """The clerk's queue of mark applications accepted on uploaded proof (交强险 or 车船税
     missing from the records), due within 1 working day: earliest deadline first."""
-    user = require(actor.user, "cases.process")
+    office_id = require_office(actor.user, "cases.process")
     return (
         Case.objects.filter(
-            office_id=user.office_id, service__code=SERVICE_CODE, status=CaseStatus.ACCEPTED
+            office_id=office_id, service__code=SERVICE_CODE, status=CaseStatus.ACCEPTED
         )
         .select_related("vehicle", "applicant_person", "applicant_organisation", "service")
         .order_by("due_date", "accepted_at", "id")

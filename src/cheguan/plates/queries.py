@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 
 from cheguan.accounts.actor import Actor
-from cheguan.accounts.permissions import require
+from cheguan.accounts.permissions import require_office
 from cheguan.cases.models import Case
 from cheguan.cases.queries import get_case, my_cases
 from cheguan.core import clock
@@ -175,7 +175,7 @@ def selection_of(actor: Actor, case: Case) -> SelectionState:
         .order_by("-pk")
         .first()
     )
-    if case.vehicle_id is not None:
+    if case.vehicle is not None:
         plate_type = plate_type_for(case.vehicle)
     elif held is not None:
         plate_type = held.pool.plate_type
@@ -291,10 +291,8 @@ def masked_applicant(draw: Draw) -> str:
 
 def segments_of(actor: Actor) -> QuerySet[Segment]:
     """The segments released into the admin's office's pools, newest first."""
-    user = require(actor.user, "plates.manage_pool")
-    return Segment.objects.select_related("pool", "released_by").filter(
-        pool__office_id=user.office_id
-    )
+    office_id = require_office(actor.user, "plates.manage_pool")
+    return Segment.objects.select_related("pool", "released_by").filter(pool__office_id=office_id)
 
 
 @dataclass(frozen=True)
@@ -313,8 +311,8 @@ class PoolSummary:
 
 def pools_of(actor: Actor) -> list[PoolSummary]:
     """Each pool of the admin's office with its numbers per state."""
-    user = require(actor.user, "plates.manage_pool")
-    pools = list(Pool.objects.filter(office_id=user.office_id).order_by("plate_type"))
+    office_id = require_office(actor.user, "plates.manage_pool")
+    pools = list(Pool.objects.filter(office_id=office_id).order_by("plate_type"))
     rows = (
         PlateNumber.objects.filter(pool__in=pools)
         .values("pool_id", "state")

@@ -87,7 +87,11 @@ def _selection_page(request, case, *, error: DomainError | None = None, status: 
         "state": state,
         "offered": offered,
         "countdown": _countdown(state.seconds_left),
-        "held_last_day": _last_day(state.held.until) if state.held is not None else None,
+        "held_last_day": (
+            _last_day(state.held.until)
+            if state.held is not None and state.held.until is not None
+            else None
+        ),
         "types": queries.pooled_types(),
         "rules": queries.selection_rules(),
         "error": error,

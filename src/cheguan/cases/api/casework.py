@@ -82,8 +82,8 @@ def catalogue(
         if found is None:
             raise NOT_FOUND(field="office")
         office_id = found.pk
-    elif request.user.is_authenticated and actor_for(request).office is not None:
-        office_id = actor_for(request).office.pk
+    elif request.user.is_authenticated and (own := actor_for(request).office) is not None:
+        office_id = own.pk
     return [ServiceOut.of(s) for s in queries.catalogue(office_id=office_id, channel=channel)]
 
 

@@ -138,7 +138,7 @@ class CaseOut(Schema):
             "status_label": str(case.get_status_display()),
             "channel": case.channel,
             "applicant": applicant_label(case),
-            "vehicle_plate": case.vehicle.plate_number if case.vehicle_id else None,
+            "vehicle_plate": case.vehicle.plate_number if case.vehicle else None,
             "created_at": case.created_at,
             "submitted_at": case.submitted_at,
             "accepted_at": case.accepted_at,

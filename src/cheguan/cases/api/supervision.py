@@ -9,7 +9,7 @@ from typing import Literal
 from ninja import Field, Path, Query, Router
 
 from cheguan.accounts.actor import actor_for
-from cheguan.accounts.permissions import require
+from cheguan.accounts.permissions import require_office
 from cheguan.cases import figures, queries, services
 from cheguan.cases.api.schemas import CommitmentOut
 from cheguan.cases.models import FollowUp, RongqueCommitment
@@ -247,7 +247,7 @@ def office_figures(
 ):
     """Computed from the records (SQL aggregates); each figure's definition is included."""
     actor = actor_for(request)
-    require(actor.user, "cases.supervise")
+    office_id = require_office(actor.user, "cases.supervise")
     if not (EARLIEST <= start <= end <= LATEST) or (end - start).days > 3660:
         raise INVALID_INPUT(
             field="end",
@@ -258,7 +258,6 @@ def office_figures(
         )
     period = figures.Period(start=start, end=end)
     group = None if by == "all" else by
-    office_id = actor.user.office_id
     en = (request.LANGUAGE_CODE or "").startswith("en")
     return {
         "start": start,

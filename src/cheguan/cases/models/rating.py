@@ -75,7 +75,7 @@ class FollowUpStatus(models.TextChoices):
     CLOSED = "closed", _("Fixed and closed")
 
 
-FOLLOW_UP_TRANSITIONS = {
+FOLLOW_UP_TRANSITIONS: dict[str, frozenset[str]] = {
     FollowUpStatus.OPEN: frozenset({FollowUpStatus.VERIFIED}),
     FollowUpStatus.VERIFIED: frozenset({FollowUpStatus.CALLED_BACK}),
     FollowUpStatus.CALLED_BACK: frozenset({FollowUpStatus.CLOSED}),

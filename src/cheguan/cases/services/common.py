@@ -11,7 +11,7 @@ from cheguan.cases.models import TRANSITIONS, Case, CaseStatus, CaseTransition
 from cheguan.core import clock
 from cheguan.core.errors import NOT_FOUND, Bi
 
-ACTION_WORDS = {
+ACTION_WORDS: dict[str, Bi] = {
     CaseStatus.DRAFT: Bi("退回草稿", "returned to draft"),
     CaseStatus.SUBMITTED: Bi("提交", "submitted"),
     CaseStatus.ACCEPTED: Bi("受理", "accepted"),
@@ -72,14 +72,14 @@ def require_applicant(actor: Actor, case: Case) -> None:
 
 def require_clerk_of(actor: Actor, case: Case) -> None:
     """A clerk (or admin) of the case's own office; anyone else: not found."""
-    require(actor.user, "cases.process")
-    if actor.user.office_id != case.office_id:
+    user = require(actor.user, "cases.process")
+    if user.office_id != case.office_id:
         raise NOT_FOUND()
 
 
 def require_supervisor_of(actor: Actor, office_id: int) -> None:
-    require(actor.user, "cases.supervise")
-    if actor.user.office_id != office_id:
+    user = require(actor.user, "cases.supervise")
+    if user.office_id != office_id:
         raise NOT_FOUND()
 
 

@@ -99,9 +99,10 @@ def open_case(
     if channel == Channel.ONLINE or actor.on_behalf_of is not None:
         # for oneself, or for the citizen one acts for with their consent — nobody else
         applicant_person, applicant_organisation = actor.citizen, None
-    if applicant_person is None and applicant_organisation is None:
+    applicant = applicant_person or applicant_organisation
+    if applicant is None:
         raise errors.APPLICANT_REQUIRED(field="applicant")
-    office = (applicant_person or applicant_organisation).office
+    office = applicant.office
     service = Service.objects.filter(office=office, code=service_code, active=True).first()
     if service is None:
         raise errors.SERVICE_NOT_FOUND(field="service")

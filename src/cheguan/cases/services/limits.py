@@ -76,10 +76,17 @@ def lock_party(*, organisation_id: int | None = None, person_id: int | None = No
     """Lock the party's row until the transaction ends: counts taken after this see every
     committed allocation of the party and none can be added meanwhile."""
     if organisation_id is not None:
-        rows = Organisation.objects.select_for_update(no_key=True).filter(pk=organisation_id)
+        list(
+            Organisation.objects.select_for_update(no_key=True)
+            .filter(pk=organisation_id)
+            .values_list("pk", flat=True)
+        )
     else:
-        rows = Person.objects.select_for_update(no_key=True).filter(pk=person_id)
-    list(rows.values_list("pk", flat=True))
+        list(
+            Person.objects.select_for_update(no_key=True)
+            .filter(pk=person_id)
+            .values_list("pk", flat=True)
+        )
 
 
 def check_open_case_limits(*, actor: Actor, service: Service) -> None:

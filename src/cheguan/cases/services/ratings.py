@@ -133,9 +133,8 @@ def case_for_screen_token(token: str) -> Case:
         payload = signing.loads(token, salt=SCREEN_SALT, max_age=SCREEN_MAX_AGE)
     except signing.BadSignature:
         raise errors.SCREEN_TOKEN_INVALID() from None
-    case = (
-        Case.objects.filter(pk=payload.get("case")).first() if isinstance(payload, dict) else None
-    )
+    case_id = payload.get("case") if isinstance(payload, dict) else None
+    case = Case.objects.filter(pk=case_id).first() if isinstance(case_id, int) else None
     if case is None:
         raise errors.SCREEN_TOKEN_INVALID()
     return case

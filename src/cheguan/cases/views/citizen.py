@@ -36,6 +36,7 @@ from cheguan.cases.views.common import (
 )
 from cheguan.core.errors import NOT_FOUND, DomainError
 from cheguan.registry import queries as registry_queries
+from cheguan.registry.models import Person
 
 S = CaseStatus
 SCORES = [(value, label) for value, label in sorted(Score.choices, reverse=True)]
@@ -67,10 +68,10 @@ def apply(request):
     """Step 1: which service (only those this channel offers). A service an app owns links
     to that app's own page; one whose app is not installed says so (docs/adr/0013)."""
     actor = actor_for(request)
-    require_citizen_context(actor)
+    citizen = require_citizen_context(actor)
     lang = "en" if english(request) else "zh-hans"
     items = []
-    for service in queries.catalogue(office_id=actor.citizen.office_id, channel=_channel(actor)):
+    for service in queries.catalogue(office_id=citizen.office_id, channel=_channel(actor)):
         route = owners.route_for(service)
         words = route.owner.description if route.owner is not None else None
         items.append(
@@ -85,14 +86,14 @@ def apply(request):
     return render(request, "cases/apply.html", {"items": items})
 
 
-def _vehicle_choices(actor: Actor, service, vehicles, lang: str) -> list[dict]:
+def _vehicle_choices(citizen: Person, service, vehicles, lang: str) -> list[dict]:
     """Each vehicle with what the office's records prove for this service, for this
     applicant and vehicle (those documents will not be asked for)."""
     separator = ", " if lang == "en" else "、"
     choices = []
     for vehicle in vehicles:
         states = queries.requirement_states(
-            service=service, person_id=actor.citizen.pk, vehicle_id=vehicle.pk
+            service=service, person_id=citizen.pk, vehicle_id=vehicle.pk
         )
         verified = [  # the vehicle's own records (identity is the applicant's, shown below)
             s.requirement.name_in(lang)
@@ -108,9 +109,9 @@ def apply_service(request, code: str):
     """Step 2: for which vehicle; then the draft is made and the case page opens. A service
     an app owns is started on that app's page: the person is sent there, nothing is made."""
     actor = actor_for(request)
-    require_citizen_context(actor)
+    citizen = require_citizen_context(actor)
     service = (
-        queries.catalogue(office_id=actor.citizen.office_id, channel=_channel(actor))
+        queries.catalogue(office_id=citizen.office_id, channel=_channel(actor))
         .filter(code=code)
         .first()
     )
@@ -147,10 +148,10 @@ def apply_service(request, code: str):
             "name": service.name_in(lang),
             "requirements": [
                 {"r": s.requirement, "name": s.requirement.name_in(lang), "state": s}
-                for s in queries.requirement_states(service=service, person_id=actor.citizen.pk)
+                for s in queries.requirement_states(service=service, person_id=citizen.pk)
             ],
             "vehicles": vehicles,
-            "choices": _vehicle_choices(actor, service, vehicles, lang),
+            "choices": _vehicle_choices(citizen, service, vehicles, lang),
             "errors": errors,
             "values": request.POST,
         },
@@ -161,7 +162,8 @@ def apply_service(request, code: str):
 def _may_rate(actor: Actor, case: Case, rating) -> bool:
     user = actor.user
     return (
-        case.status in RATEABLE_STATUSES
+        user is not None
+        and case.status in RATEABLE_STATUSES
         and rating is None
         and actor.on_behalf_of is None
         and (user.role == Role.CITIZEN or user.is_partner)

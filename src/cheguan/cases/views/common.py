@@ -8,6 +8,7 @@ import functools
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext_lazy as _
 
 from cheguan.accounts.actor import Actor, actor_for
@@ -27,7 +28,7 @@ from cheguan.core.errors import NOT_FOUND, DomainError
 S = CaseStatus
 
 # What the status means for the applicant, in plain words (elder mode reads these).
-PLAIN_STATUS = {
+PLAIN_STATUS: dict[str, StrPromise] = {
     S.DRAFT: _("You have started this application. Add the documents below, then submit it."),
     S.SUBMITTED: _(
         "Submitted. The office checks your documents. It will accept the case, or tell you "
@@ -52,7 +53,7 @@ PLAIN_AWAITING_NOTICE = _(
 PLAIN_OWNED = _("This application is handled on its own page: continue there.")
 
 
-def plain_status(case: Case) -> str:
+def plain_status(case: Case) -> StrPromise:
     if case.service.is_owned and not case.is_closed:
         return PLAIN_OWNED  # its owner's page says what comes next (docs/adr/0013)
     if case.status == S.AWAITING_DOCUMENTS:
@@ -166,7 +167,11 @@ def owner_path(case: Case, *, staff: bool) -> str:
 
 def may_process(actor: Actor, case: Case) -> bool:
     user = actor.user
-    return has_capability(user, "cases.process") and user.office_id == case.office_id
+    return (
+        user is not None
+        and has_capability(user, "cases.process")
+        and user.office_id == case.office_id
+    )
 
 
 @pages

@@ -13,6 +13,7 @@ import re
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -27,7 +28,7 @@ from cheguan.core.errors import DomainError
 
 # --- follow-ups ------------------------------------------------------------------------------
 
-NEXT_STEP = {
+NEXT_STEP: dict[str, tuple[str, Promise]] = {
     FollowUpStatus.OPEN: ("verify", gettext_lazy("Verify what happened")),
     FollowUpStatus.VERIFIED: ("call_back", gettext_lazy("Record the call back to the applicant")),
     FollowUpStatus.CALLED_BACK: ("close", gettext_lazy("Record the fix and close")),

@@ -64,6 +64,8 @@ def _create_mark(**fields) -> InspectionMark:
 
 
 def current_mark(vehicle: Vehicle) -> InspectionMark | None:
+    if vehicle.inspection_valid_until is None:
+        return None
     return (
         InspectionMark.objects.filter(
             vehicle=vehicle,

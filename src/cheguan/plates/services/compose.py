@@ -135,7 +135,7 @@ def check_composed(
     a number; a plate type the office does not open to composition; no numbers or too many;
     a used-up quota; a citizen barred from online selection."""
     case = lock_case(case)
-    require_selector(actor, case)
+    user = require_selector(actor, case)
     require_plate_case(case)
     require_not_banned(actor, case)
     now = clock.now()
@@ -167,9 +167,7 @@ def check_composed(
             rows.get(number), number=number, pool=pool, now=now
         )
         results.append(_result(number, problems))
-    check = ComposeCheck.objects.create(
-        case=case, checked_at=now, checked_by=actor.user, results=results
-    )
+    check = ComposeCheck.objects.create(case=case, checked_at=now, checked_by=user, results=results)
     if not is_online_self_service(actor):
         record(
             actor=actor,

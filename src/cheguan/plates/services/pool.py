@@ -58,8 +58,8 @@ def release_segment(
     """Release the serials ``first``–``last`` of a plate type into the office's pool (an
     admin action, audited). Numbers the office's never-release blocklist matches are left
     out; a range that overlaps numbers already released is refused whole."""
-    require(actor.user, "plates.manage_pool")
-    if actor.user.office_id != office.pk:
+    user = require(actor.user, "plates.manage_pool")
+    if user.office_id != office.pk:
         raise NOT_FOUND(field="office")
     if plate_type not in PlateType.pooled():
         raise errors.NOT_IN_POOL(field="plate_type", plate_type=type_words(plate_type))
@@ -73,7 +73,7 @@ def release_segment(
         last_number=office.plate_prefix + last,
         count=0,
         released_at=now,
-        released_by=actor.user,
+        released_by=user,
         random_only_until=now + dt.timedelta(days=setting("RANDOM_ONLY_DAYS")),
     )
     released = blocked = in_use = 0
@@ -191,7 +191,7 @@ def _past_keeping(today: dt.date) -> Q:
     )
     recent = NumberEvent.objects.filter(number=OuterRef("pk"), at__gte=cutoff)
     return Q(state=NumberState.RETAINED, retained_until__lt=today) | (
-        Q(state=NumberState.RETIRED) & ~Exists(recent)
+        Q(state=NumberState.RETIRED) & Q(~Exists(recent))
     )
 
 
@@ -237,8 +237,8 @@ def return_retained(*, today: dt.date) -> int:
 def assign_held_number(*, actor: Actor, case: Case, vehicle: Vehicle) -> PlateNumber:
     """The registration is done: the number the case holds goes on the vehicle (a clerk of
     the office; later the registration service calls this)."""
-    require(actor.user, "plates.process")
-    if actor.user.office_id != case.office_id or vehicle.office_id != case.office_id:
+    user = require(actor.user, "plates.process")
+    if user.office_id != case.office_id or vehicle.office_id != case.office_id:
         raise NOT_FOUND(field="case")
     now = clock.now()
     plate = (

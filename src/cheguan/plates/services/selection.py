@@ -6,6 +6,7 @@ Shared by the draw, self-composition and retention services so that the three ag
 from __future__ import annotations
 
 from cheguan.accounts.actor import Actor
+from cheguan.accounts.models import User
 from cheguan.accounts.partners import require_partner_authorised
 from cheguan.accounts.permissions import has_capability
 from cheguan.cases.models import Case, CaseStatus
@@ -44,16 +45,18 @@ def type_words(plate_type: str) -> Bi:
     return Bi.of(PlateType(plate_type).label)
 
 
-def require_selector(actor: Actor, case: Case) -> None:
+def require_selector(actor: Actor, case: Case) -> User:
     """The applicant (a citizen, the clerk assisting them, the dealer that filed the case
-    for its customer) or a clerk of the case's office. Anyone else: not found."""
-    if actor.user is None or not actor.user.is_authenticated:
+    for its customer) or a clerk of the case's office; returns the acting user. Anyone
+    else: not found."""
+    user = actor.user
+    if user is None or not user.is_authenticated:
         raise NOT_AUTHENTICATED()
     if is_applicant(actor, case):
         require_partner_authorised(actor, service=case.service.code)
-        return
-    if has_capability(actor.user, "plates.process") and actor.user.office_id == case.office_id:
-        return
+        return user
+    if has_capability(user, "plates.process") and user.office_id == case.office_id:
+        return user
     raise NOT_FOUND(field="case")
 
 
@@ -97,7 +100,7 @@ def require_not_banned(actor: Actor, case: Case) -> None:
 def case_plate_type(case: Case, requested: str = "") -> str:
     """The plate type of the case's vehicle; a case without a vehicle (a new car not yet in
     the register) names it."""
-    if case.vehicle_id is not None:
+    if case.vehicle is not None:
         needed = plate_type_for(case.vehicle)
         if requested and requested != needed:
             raise errors.WRONG_VEHICLE_TYPE(

@@ -124,7 +124,7 @@ def watch_draw_rates(*, now: dt.datetime | None = None) -> int:
             if n > factor * median:
                 flagged.append((office_id, organisation_id, n, median, len(peers)))
     names = Organisation.objects.in_bulk([f[1] for f in flagged])
-    for office_id, organisation_id, n, median, peers in flagged:
+    for office_id, organisation_id, n, median, peer_count in flagged:
         organisation = names[organisation_id]
         raise_alert(
             kind=PARTNER_DRAW_RATE,
@@ -134,7 +134,7 @@ def watch_draw_rates(*, now: dt.datetime | None = None) -> int:
             facts={
                 "draws_last_hour": n,
                 "peer_median": median,
-                "peers": peers,
+                "peers": peer_count,
                 "factor": factor,
             },
             via="plates.watch",
