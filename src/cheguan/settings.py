@@ -314,7 +314,7 @@ CHEGUAN_AUDIT_ANCHOR_FILE = Path(
 CHEGUAN_MAX_UPLOAD_MB = 10
 CHEGUAN_NOTIFIERS = [
     "cheguan.cases.notifications.CaseMessageNotifier",
-    "cheguan.cases.notifications.SmsGatewayNotifier",
+    "cheguan.cases.notifications.SmsNotifier",
 ]
 CHEGUAN_SMS_GATEWAY_URL = os.environ.get("CHEGUAN_SMS_GATEWAY_URL", "")
 CHEGUAN_SMS_BACKEND = os.environ.get("CHEGUAN_SMS_BACKEND", "cheguan.core.sms.GatewayBackend")
