@@ -180,6 +180,9 @@ def test_a_deregistered_vehicles_number_retires_and_can_be_kept(plates, car):
     deregister_vehicle(actor=plates.clerk, vehicle=car, reason="已报废回收")
     plate.refresh_from_db()
     assert plate.state == NumberState.RETIRED and plate.vehicle is None
+    retired = AuditEvent.objects.get(action="plates.number_retired")
+    assert retired.actor == plates.clerk.user and retired.subject_id == str(plate.pk)
+    assert retired.data == {"number": plate.number, "vehicle": car.pk}
     deregistered_on = clock.today()
     clock.advance(YEAR)
 

@@ -62,6 +62,7 @@ ACTIONS = {
     "plates.drawn": _("Plate numbers drawn"),
     "plates.held": _("Plate number held for a case"),
     "plates.selection_started": _("Plate-number selection started"),
+    "plates.number_retired": _("Plate number left its deregistered vehicle"),
     "plates.pattern_added": _("Blocked number pattern added"),
     "plates.pattern_deactivated": _("Blocked number pattern switched off"),
     "plates.pool_compacted": _("Number pool tidied"),

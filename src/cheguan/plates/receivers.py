@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
+from cheguan.accounts.actor import Actor
 from cheguan.plates import errors
 from cheguan.plates.models import PlateNumber
 from cheguan.registry.models import Vehicle, VehicleStatus
@@ -32,9 +33,9 @@ def only_selected_numbers(sender, instance: Vehicle, raw: bool = False, **kwargs
 
 
 @receiver(vehicle_deregistered, dispatch_uid="plates.retire_with_vehicle")
-def retire_on_deregistration(sender, *, vehicle: Vehicle, **kwargs) -> None:
+def retire_on_deregistration(sender, *, vehicle: Vehicle, actor: Actor, **kwargs) -> None:
     """A deregistered vehicle's number leaves it (retired); the owner has RETENTION_YEARS
     to keep it (services.retention, MVR Art 44)."""
     from cheguan.plates.services.retention import retire_with_vehicle
 
-    retire_with_vehicle(vehicle=vehicle)
+    retire_with_vehicle(actor=actor, vehicle=vehicle)

@@ -69,10 +69,13 @@ LEAVING_SERVICES = frozenset({"transfer", "deregistration", "transfer_out"})
 KEEPING = Bi("保留原号牌", "keeping the number")
 
 
-def retire_with_vehicle(*, vehicle: Vehicle, at: dt.datetime | None = None) -> PlateNumber | None:
+def retire_with_vehicle(
+    *, actor: Actor, vehicle: Vehicle, at: dt.datetime | None = None
+) -> PlateNumber | None:
     """The vehicle is deregistered: its number leaves it. The ``retired`` event dates the
-    business from which the owner has ``RETENTION_YEARS`` to keep the number. Runs inside
-    the deregistration's transaction (``plates.receivers``)."""
+    business from which the owner has ``RETENTION_YEARS`` to keep the number; the audit
+    event names whoever deregistered it. Runs inside the deregistration's transaction
+    (``plates.receivers``), which it does not open itself."""
     plate = (
         PlateNumber.objects.select_for_update()
         .filter(vehicle_id=vehicle.pk, state=NumberState.ASSIGNED)
@@ -85,6 +88,13 @@ def retire_with_vehicle(*, vehicle: Vehicle, at: dt.datetime | None = None) -> P
     plate.save(update_fields=["state", "vehicle"])
     NumberEvent.objects.create(
         number=plate, kind=EventKind.RETIRED, at=at or clock.now(), state=NumberState.RETIRED
+    )
+    record(
+        actor=actor,
+        action="plates.number_retired",
+        subject=plate,
+        office_id=vehicle.office_id,
+        data={"number": plate.number, "vehicle": vehicle.pk},
     )
     return plate
 
