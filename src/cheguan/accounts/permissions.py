@@ -73,6 +73,29 @@ def require(user: User | None, capability: str) -> User:
     return user
 
 
+def is_staff_of(user: User | None, capability: str, office_id: int | None) -> bool:
+    """Staff holding ``capability`` who work at this office: the one "clerk of this office"
+    check that services, queries and pages share."""
+    return (
+        user is not None
+        and user.is_authenticated
+        and office_id is not None
+        and has_capability(user, capability)
+        and user.office_id == office_id
+    )
+
+
+def require_staff_of(
+    user: User | None, capability: str, office_id: int | None, *, field: str = ""
+) -> User:
+    """:func:`is_staff_of` or the error: a role without ``capability`` is refused; staff of
+    another office do not see the object at all (not found, on ``field`` if named)."""
+    user = require(user, capability)
+    if office_id is None or user.office_id != office_id:
+        raise NOT_FOUND(field=field) if field else NOT_FOUND()
+    return user
+
+
 def require_office(user: User | None, capability: str) -> int:
     """The office of staff holding ``capability``: the one office whose records they work
     on. Staff of no office have none to work on (not found)."""

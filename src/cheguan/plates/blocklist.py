@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
 from cheguan.accounts.actor import Actor
-from cheguan.accounts.permissions import require
+from cheguan.accounts.permissions import require_staff_of
 from cheguan.audit.services import record
 from cheguan.core import clock
 from cheguan.core.errors import INVALID_INPUT, NOT_FOUND, Bi
@@ -80,9 +80,9 @@ def add_pattern(
 ) -> BlockedPattern:
     """Block a combination at the admin's own office. A pattern that was deactivated before
     comes back active, with the new reason and scope."""
-    user = require(actor.user, "plates.manage_pool")
-    if office is None or user.office_id != office.pk:
-        raise NOT_FOUND(field="office")
+    user = require_staff_of(
+        actor.user, "plates.manage_pool", office.pk if office is not None else None, field="office"
+    )
     pattern = validate_pattern(pattern)
     reason = _reason(reason)
     if scope not in BlockScope.values:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from cheguan.accounts.actor import Actor
 from cheguan.accounts.models import Role
 from cheguan.accounts.partners import require_partner_authorised
-from cheguan.accounts.permissions import has_capability, require
+from cheguan.accounts.permissions import is_staff_of, require_staff_of
 from cheguan.cases.errors import ILLEGAL_TRANSITION, NOT_APPLICANT
 from cheguan.cases.models import TRANSITIONS, Case, CaseStatus, CaseTransition
 from cheguan.core import clock
-from cheguan.core.errors import NOT_FOUND, Bi
+from cheguan.core.errors import Bi
 
 ACTION_WORDS: dict[str, Bi] = {
     CaseStatus.DRAFT: Bi("退回草稿", "returned to draft"),
@@ -72,15 +72,11 @@ def require_applicant(actor: Actor, case: Case) -> None:
 
 def require_clerk_of(actor: Actor, case: Case) -> None:
     """A clerk (or admin) of the case's own office; anyone else: not found."""
-    user = require(actor.user, "cases.process")
-    if user.office_id != case.office_id:
-        raise NOT_FOUND()
+    require_staff_of(actor.user, "cases.process", case.office_id)
 
 
 def require_supervisor_of(actor: Actor, office_id: int) -> None:
-    user = require(actor.user, "cases.supervise")
-    if user.office_id != office_id:
-        raise NOT_FOUND()
+    require_staff_of(actor.user, "cases.supervise", office_id)
 
 
 def may_see(actor: Actor, case: Case) -> bool:
@@ -89,8 +85,6 @@ def may_see(actor: Actor, case: Case) -> bool:
         return False
     if is_applicant(actor, case):
         return True
-    if user.role in {Role.CLERK, Role.SUPERVISOR, Role.ADMIN, Role.INSPECTOR} and has_capability(
-        user, "cases.view_office"
-    ):
-        return user.office_id == case.office_id
-    return False
+    return user.role in {Role.CLERK, Role.SUPERVISOR, Role.ADMIN, Role.INSPECTOR} and is_staff_of(
+        user, "cases.view_office", case.office_id
+    )

@@ -23,7 +23,7 @@ from django.db import transaction
 
 from cheguan.accounts.actor import Actor
 from cheguan.accounts.partners import require_partner_authorised
-from cheguan.accounts.permissions import has_capability
+from cheguan.accounts.permissions import is_staff_of
 from cheguan.audit.services import record
 from cheguan.cases import errors
 from cheguan.cases.models import Case, CaseStatus
@@ -41,12 +41,7 @@ def _may_settle(actor: Actor, case: Case) -> bool:
     if is_applicant(actor, case):
         require_partner_authorised(actor, service=case.service.code)
         return True
-    user = actor.user
-    return (
-        user is not None
-        and has_capability(user, "cases.process")
-        and user.office_id == case.office_id
-    )
+    return is_staff_of(actor.user, "cases.process", case.office_id)
 
 
 def _submit_and_check(actor: Actor, case: Case, now) -> None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cheguan.accounts.actor import Actor, actor_for
 from cheguan.accounts.models import Role
-from cheguan.accounts.permissions import has_capability
+from cheguan.accounts.permissions import has_capability, is_staff_of
 from cheguan.cases import owners, pdf, queries
 from cheguan.cases.models import (
     Case,
@@ -166,12 +166,7 @@ def owner_path(case: Case, *, staff: bool) -> str:
 
 
 def may_process(actor: Actor, case: Case) -> bool:
-    user = actor.user
-    return (
-        user is not None
-        and has_capability(user, "cases.process")
-        and user.office_id == case.office_id
-    )
+    return is_staff_of(actor.user, "cases.process", case.office_id)
 
 
 @pages

@@ -11,12 +11,12 @@ from django.db import IntegrityError, transaction
 
 from cheguan.accounts.actor import Actor
 from cheguan.accounts.partners import require_partner_authorised
-from cheguan.accounts.permissions import require
+from cheguan.accounts.permissions import require_staff_of
 from cheguan.audit.services import record
 from cheguan.cases import services as cases
 from cheguan.cases.models import Case
 from cheguan.core import clock
-from cheguan.core.errors import NOT_AUTHENTICATED, NOT_FOUND, Bi
+from cheguan.core.errors import NOT_AUTHENTICATED, Bi
 from cheguan.inspection import errors
 from cheguan.inspection.cycles import add_months
 from cheguan.inspection.models import SERVICE_CODE, InspectionMark
@@ -228,10 +228,8 @@ def reissue_lost_mark(*, actor: Actor, vehicle: Vehicle) -> InspectionMark:
 @transaction.atomic
 def revoke_mark(*, actor: Actor, mark: InspectionMark, reason: str) -> InspectionMark:
     """Revoke a mark (vehicle deregistered, found ineligible later). A clerk of the office."""
-    user = require(actor.user, "cases.process")
+    require_staff_of(actor.user, "cases.process", mark.office_id)
     mark = InspectionMark.objects.select_for_update().get(pk=mark.pk)
-    if user.office_id != mark.office_id:
-        raise NOT_FOUND()
     if mark.revoked_at is not None:
         raise errors.NOT_REVOCABLE(date=clock.local_date(mark.revoked_at).isoformat())
     reason = (reason or "").strip()

@@ -16,13 +16,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from cheguan.accounts.actor import Actor
-from cheguan.accounts.permissions import require
+from cheguan.accounts.permissions import require_staff_of
 from cheguan.audit.services import record
 from cheguan.cases import services as cases
 from cheguan.cases.models import Case, CaseStatus, DocumentStatus
 from cheguan.cases.services.common import status_words
 from cheguan.core import clock
-from cheguan.core.errors import NOT_FOUND
 from cheguan.inspection import errors
 from cheguan.inspection.models import SERVICE_CODE
 from cheguan.inspection.queries import eligibility_of
@@ -101,10 +100,8 @@ def apply_with_proof(
 
 def _lock_check(actor: Actor, case: Case) -> Case:
     """A clerk of the case's office, on a mark application waiting for its check."""
-    user = require(actor.user, "cases.process")
+    require_staff_of(actor.user, "cases.process", case.office_id)
     case = Case.objects.select_for_update().select_related("service").get(pk=case.pk)
-    if user.office_id != case.office_id:
-        raise NOT_FOUND()
     if (
         case.service.code != SERVICE_CODE
         or case.status != CaseStatus.ACCEPTED

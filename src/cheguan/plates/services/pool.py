@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from cheguan.accounts.actor import Actor
-from cheguan.accounts.permissions import require
+from cheguan.accounts.permissions import require, require_staff_of
 from cheguan.audit.services import record
 from cheguan.cases import services as cases
 from cheguan.cases.models import Case, CaseStatus
@@ -58,9 +58,7 @@ def release_segment(
     """Release the serials ``first``–``last`` of a plate type into the office's pool (an
     admin action, audited). Numbers the office's never-release blocklist matches are left
     out; a range that overlaps numbers already released is refused whole."""
-    user = require(actor.user, "plates.manage_pool")
-    if user.office_id != office.pk:
-        raise NOT_FOUND(field="office")
+    user = require_staff_of(actor.user, "plates.manage_pool", office.pk, field="office")
     if plate_type not in PlateType.pooled():
         raise errors.NOT_IN_POOL(field="plate_type", plate_type=type_words(plate_type))
     first, last = formats.normalise(first), formats.normalise(last)
@@ -237,8 +235,8 @@ def return_retained(*, today: dt.date) -> int:
 def assign_held_number(*, actor: Actor, case: Case, vehicle: Vehicle) -> PlateNumber:
     """The registration is done: the number the case holds goes on the vehicle (a clerk of
     the office; later the registration service calls this)."""
-    user = require(actor.user, "plates.process")
-    if user.office_id != case.office_id or vehicle.office_id != case.office_id:
+    require_staff_of(actor.user, "plates.process", case.office_id, field="case")
+    if vehicle.office_id != case.office_id:
         raise NOT_FOUND(field="case")
     now = clock.now()
     plate = (

@@ -35,7 +35,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cheguan.accounts.actor import Actor
-from cheguan.accounts.permissions import has_capability
+from cheguan.accounts.permissions import is_staff_of
 from cheguan.audit.services import record
 from cheguan.cases.models import Case
 from cheguan.core import clock
@@ -100,10 +100,7 @@ def retire_with_vehicle(
 
 
 def _is_clerk_of(actor: Actor, office_id: int) -> bool:
-    user = actor.user
-    return (
-        user is not None and has_capability(user, "plates.process") and user.office_id == office_id
-    )
+    return is_staff_of(actor.user, "plates.process", office_id)
 
 
 def _number_leaving(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from cheguan.accounts.actor import Actor
 from cheguan.accounts.models import User
 from cheguan.accounts.partners import require_partner_authorised
-from cheguan.accounts.permissions import has_capability
+from cheguan.accounts.permissions import is_staff_of
 from cheguan.cases.models import Case, CaseStatus
 from cheguan.cases.services.common import is_applicant, status_words
 from cheguan.core import clock
@@ -55,7 +55,7 @@ def require_selector(actor: Actor, case: Case) -> User:
     if is_applicant(actor, case):
         require_partner_authorised(actor, service=case.service.code)
         return user
-    if has_capability(user, "plates.process") and user.office_id == case.office_id:
+    if is_staff_of(user, "plates.process", case.office_id):
         return user
     raise NOT_FOUND(field="case")
 
