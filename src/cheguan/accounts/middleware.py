@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from django.contrib.auth import logout
 from django.http import HttpRequest
-from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
 from cheguan.accounts.actor import Actor
 from cheguan.accounts.partners import REVOKED, partner_refusal
+from cheguan.core.pages import error_page
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Writes a partner may still make while it may make no other: leaving, reading in another
@@ -88,4 +88,4 @@ def refuse(request: HttpRequest, error):
         from django.http import JsonResponse
 
         return JsonResponse(error.as_dict(), status=error.status)
-    return render(request, "web/error.html", {"error": error}, status=error.status)
+    return error_page(request, error)

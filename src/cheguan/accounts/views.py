@@ -28,6 +28,7 @@ from cheguan.accounts.models import ConsentMethod, Role
 from cheguan.accounts.partners import REVOKED, partner_refusal
 from cheguan.accounts.permissions import require
 from cheguan.core.errors import DomainError, ValidationErrors
+from cheguan.core.pages import error_page
 
 # The citizen services a clerk can open while acting for a citizen. Paths, not URL names:
 # the services live in other apps, which accounts does not import.
@@ -114,8 +115,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return HttpResponseRedirect(self.get_success_url())
 
 
-def _refused(request, error: DomainError):
-    return render(request, "web/error.html", {"error": error}, status=error.status)
+_refused = error_page
 
 
 @login_required

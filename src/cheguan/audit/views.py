@@ -9,6 +9,7 @@ from cheguan.accounts.actor import actor_for
 from cheguan.audit import queries, words
 from cheguan.audit.forms import TrailFilterForm
 from cheguan.core.errors import DomainError
+from cheguan.core.pages import error_page
 from cheguan.registry import queries as registry_queries
 
 RESULTS_TARGET = "trail-results"
@@ -40,7 +41,7 @@ def trail(request):
     try:
         queries.trail_for(actor)  # refuses roles that may not read the trail
     except DomainError as e:
-        return render(request, "web/error.html", {"error": e}, status=e.status)
+        return error_page(request, e)
     is_partner = actor.user.is_partner
     organisations = None if is_partner else registry_queries.organisations_for(actor)
     form = TrailFilterForm(request.GET or None, organisations=organisations)

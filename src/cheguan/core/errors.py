@@ -3,7 +3,8 @@
 Every error a person can cause has a stable code (``"registry.invalid_vin"``), a message in
 Chinese and in English that says what was expected, and optionally the field it concerns.
 Services raise :class:`DomainError`; the API maps it to JSON with a 4xx status
-(``cheguan.api``) and pages show it beside the field (``cheguan.web.forms``).
+(``cheguan.api``) and pages show it as the error page or beside the field
+(``cheguan.core.pages``).
 
 Codes are declared once, as :class:`ErrorCode` constants in the app that owns them, so
 tests can reuse the constant instead of retyping the string.

@@ -18,10 +18,10 @@ from cheguan.accounts.models import ConsentMethod
 from cheguan.accounts.permissions import has_capability, require
 from cheguan.cases import services as case_services
 from cheguan.cases.queries import applicant_label
-from cheguan.cases.views.common import english, field_errors, pages, public
 from cheguan.core import clock
 from cheguan.core.errors import NOT_FOUND, DomainError, ValidationErrors
 from cheguan.core.masking import refuse_personal_query
+from cheguan.core.pages import english, field_errors, pages, public
 from cheguan.inspection import queries, services, signing, words
 from cheguan.inspection.pdf import mark_pdf
 from cheguan.registry.models import Vehicle

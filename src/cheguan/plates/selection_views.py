@@ -21,9 +21,9 @@ from django.views.decorators.http import require_POST
 
 from cheguan.accounts.actor import actor_for
 from cheguan.accounts.permissions import has_capability, require
-from cheguan.cases.views.common import english, field_errors, pages, public
 from cheguan.core import clock
 from cheguan.core.errors import NOT_FOUND, DomainError
+from cheguan.core.pages import english, field_errors, pages, public
 from cheguan.plates import formats, queries, services
 from cheguan.plates.models import DrawStatus, NumberState
 

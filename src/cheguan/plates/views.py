@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 
 from cheguan.accounts.actor import actor_for
 from cheguan.accounts.permissions import require
-from cheguan.cases.views.common import field_errors, pages, public
 from cheguan.core.errors import DomainError
+from cheguan.core.pages import field_errors, pages, public
 from cheguan.plates import blocklist
 from cheguan.plates.models import BlockScope, PlateType
 from cheguan.plates.number_check import check_publicly

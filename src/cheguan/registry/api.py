@@ -15,6 +15,7 @@ from cheguan.accounts.permissions import require_citizen_context
 from cheguan.core import clock
 from cheguan.core.errors import PERMISSION_DENIED
 from cheguan.core.masking import refuse_personal_query
+from cheguan.core.pagination import LIMIT_HELP, MAX_LIMIT, MAX_OFFSET, OFFSET_HELP, page
 from cheguan.core.schemas import ERRORS
 from cheguan.registry import queries, services
 from cheguan.registry.models import Office
@@ -38,18 +39,6 @@ from cheguan.registry.schemas import (
 router = Router(tags=["registry"])
 
 MAX_ID = 2**63 - 1
-MAX_OFFSET = 10_000_000
-LIMIT_HELP = "page size, 1–200"
-OFFSET_HELP = "rows to skip"
-
-
-def _page(qs, *, limit: int, offset: int, out) -> dict:
-    return {
-        "count": qs.count(),
-        "limit": limit,
-        "offset": offset,
-        "items": [out(obj) for obj in qs[offset : offset + limit]],
-    }
 
 
 def _office(actor: Actor) -> Office:
@@ -65,7 +54,7 @@ def _office(actor: Actor) -> Office:
 @router.get("/people", response={200: PersonPage, **ERRORS}, summary="List people (masked)")
 def list_people(
     request,
-    limit: int = Query(50, ge=1, le=200, description=LIMIT_HELP),
+    limit: int = Query(50, ge=1, le=MAX_LIMIT, description=LIMIT_HELP),
     offset: int = Query(0, ge=0, le=MAX_OFFSET, description=OFFSET_HELP),
 ):
     """Everyone in the caller's scope, masked. To find someone by ID number or name, use
@@ -75,7 +64,7 @@ def list_people(
     queries.require_people_scope(actor)
     refuse_personal_query(request.GET, "q", "id_number")
     qs = queries.search_people(actor)
-    return _page(qs, limit=limit, offset=offset, out=PersonOut.of)
+    return page(qs, limit=limit, offset=offset, out=PersonOut.of)
 
 
 @router.post(
@@ -89,7 +78,7 @@ def search_people(request, payload: PeopleSearchIn):
     actor = actor_for(request)
     queries.require_people_scope(actor)
     qs = queries.search_people(actor, q=payload.q, id_number=payload.id_number)
-    return _page(qs, limit=payload.limit, offset=payload.offset, out=PersonOut.of)
+    return page(qs, limit=payload.limit, offset=payload.offset, out=PersonOut.of)
 
 
 @router.post("/people", response={201: PersonOut, **ERRORS}, summary="Register a person")
@@ -132,13 +121,13 @@ def reveal_person(
 )
 def my_vehicles(
     request,
-    limit: int = Query(50, ge=1, le=200, description=LIMIT_HELP),
+    limit: int = Query(50, ge=1, le=MAX_LIMIT, description=LIMIT_HELP),
     offset: int = Query(0, ge=0, le=MAX_OFFSET, description=OFFSET_HELP),
 ):
     actor = actor_for(request)
     require_citizen_context(actor)
     qs = queries.with_blocking_summary(queries.citizen_vehicles(actor).order_by("id"))
-    return _page(qs, limit=limit, offset=offset, out=VehicleOut.of)
+    return page(qs, limit=limit, offset=offset, out=VehicleOut.of)
 
 
 @router.get("/vehicles", response={200: VehiclePage, **ERRORS}, summary="List vehicles in scope")
@@ -147,13 +136,13 @@ def list_vehicles(
     vin: str = Query("", max_length=17),
     plate_number: str = Query("", max_length=12),
     status: str = Query("", max_length=15),
-    limit: int = Query(50, ge=1, le=200, description=LIMIT_HELP),
+    limit: int = Query(50, ge=1, le=MAX_LIMIT, description=LIMIT_HELP),
     offset: int = Query(0, ge=0, le=MAX_OFFSET, description=OFFSET_HELP),
 ):
     actor = actor_for(request)
     queries.require_vehicle_scope(actor)
     qs = queries.search_vehicles(actor, vin=vin, plate_number=plate_number, status=status)
-    return _page(queries.with_blocking_summary(qs), limit=limit, offset=offset, out=VehicleOut.of)
+    return page(queries.with_blocking_summary(qs), limit=limit, offset=offset, out=VehicleOut.of)
 
 
 @router.post("/vehicles", response={201: VehicleOut, **ERRORS}, summary="Record a vehicle")
@@ -200,7 +189,7 @@ def get_vehicle(request, vehicle_id: int = Path(..., ge=1, le=MAX_ID)):
 def list_organisations(
     request,
     kind: str = Query("", max_length=20),
-    limit: int = Query(50, ge=1, le=200, description=LIMIT_HELP),
+    limit: int = Query(50, ge=1, le=MAX_LIMIT, description=LIMIT_HELP),
     offset: int = Query(0, ge=0, le=MAX_OFFSET, description=OFFSET_HELP),
 ):
     actor = actor_for(request)
@@ -209,7 +198,7 @@ def list_organisations(
     if kind := queries.search_text(kind, max_length=20):
         qs = qs.filter(kind=kind)
     today = clock.today()
-    return _page(qs, limit=limit, offset=offset, out=lambda o: OrganisationOut.of(o, today=today))
+    return page(qs, limit=limit, offset=offset, out=lambda o: OrganisationOut.of(o, today=today))
 
 
 @router.post(

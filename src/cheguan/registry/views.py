@@ -7,8 +7,6 @@
 
 from __future__ import annotations
 
-import functools
-
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -18,23 +16,10 @@ from cheguan.accounts.permissions import has_capability, require_citizen_context
 from cheguan.core import clock
 from cheguan.core.errors import NOT_FOUND, DomainError
 from cheguan.core.masking import PERSONAL_KEYS, refuse_personal_query
+from cheguan.core.pages import domain_errors_as_pages
 from cheguan.registry import queries, services, status_words
 from cheguan.registry.models import AuthorisationStatus
 from cheguan.registry.validators import parse_date
-
-
-def domain_errors_as_pages(view):
-    """A :class:`DomainError` that escapes a view becomes the error page with its status."""
-
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except DomainError as e:
-            return render(request, "web/error.html", {"error": e}, status=e.status)
-
-    return wrapped
-
 
 # --- citizens ------------------------------------------------------------------------------
 

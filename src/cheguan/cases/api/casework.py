@@ -34,6 +34,7 @@ from cheguan.cases.api.schemas import (
 from cheguan.cases.models import Case
 from cheguan.cases.services.common import is_applicant
 from cheguan.core.errors import NOT_FOUND
+from cheguan.core.pagination import LIMIT_HELP, MAX_LIMIT, page
 from cheguan.core.schemas import ERRORS
 from cheguan.registry import queries as registry_queries
 from cheguan.registry.models import Office
@@ -42,16 +43,6 @@ router = Router()
 
 NUMBER = Path(..., max_length=24, pattern=r"^[0-9]{8,24}$", description="the case number")
 FILE = File(..., description="PDF, JPEG or PNG, at most 10 MB")
-LIMIT_HELP = "page size, 1–200"
-
-
-def _page(qs, *, limit: int, offset: int, out) -> dict:
-    return {
-        "count": qs.count(),
-        "limit": limit,
-        "offset": offset,
-        "items": [out(obj) for obj in qs[offset : offset + limit]],
-    }
 
 
 def _detail(case: Case, actor=None) -> dict:
@@ -98,7 +89,7 @@ def catalogue(
 def my_cases(
     request,
     status: str = Query("", max_length=20),
-    limit: int = Query(50, ge=1, le=200, description=LIMIT_HELP),
+    limit: int = Query(50, ge=1, le=MAX_LIMIT, description=LIMIT_HELP),
     offset: int = Query(0, ge=0, le=10_000_000),
 ):
     actor = actor_for(request)
@@ -106,7 +97,7 @@ def my_cases(
     qs = queries.my_cases(actor)
     if status:
         qs = qs.filter(status=status)
-    return _page(qs.order_by("-created_at", "-id"), limit=limit, offset=offset, out=CaseOut.of)
+    return page(qs.order_by("-created_at", "-id"), limit=limit, offset=offset, out=CaseOut.of)
 
 
 @router.post("/open", response={201: CaseDetailOut, **ERRORS}, summary="Start a case (draft)")
@@ -141,12 +132,12 @@ def open_case(request, payload: OpenIn):
 @router.get("/queue", response={200: CasePage, **ERRORS}, summary="The clerk's queue")
 def queue(
     request,
-    limit: int = Query(50, ge=1, le=200, description=LIMIT_HELP),
+    limit: int = Query(50, ge=1, le=MAX_LIMIT, description=LIMIT_HELP),
     offset: int = Query(0, ge=0, le=10_000_000),
 ):
     """Submitted cases, and 容缺 cases whose promised documents have all arrived."""
     qs = queries.clerk_queue(actor_for(request))
-    return _page(qs, limit=limit, offset=offset, out=CaseOut.of)
+    return page(qs, limit=limit, offset=offset, out=CaseOut.of)
 
 
 # --- one case (static paths above: "/{number}" comes last) ---------------------------------------

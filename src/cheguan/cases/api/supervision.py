@@ -15,6 +15,7 @@ from cheguan.cases.api.schemas import CommitmentOut
 from cheguan.cases.models import FollowUp, RongqueCommitment
 from cheguan.cases.queries import applicant_label
 from cheguan.core.errors import INVALID_INPUT, Bi
+from cheguan.core.pagination import LIMIT_HELP, MAX_LIMIT, page
 from cheguan.core.schemas import ERRORS, Schema
 
 router = Router()
@@ -23,7 +24,6 @@ START = Query(..., description="first day, YYYY-MM-DD")
 END = Query(..., description="last day (inclusive), YYYY-MM-DD")
 MAX_ID = 2**63 - 1
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2040, 12, 31)  # the working-day calendar
-LIMIT_HELP = "page size, 1–200"
 
 
 # --- follow-ups ----------------------------------------------------------------------------
@@ -148,15 +148,6 @@ class FiguresOut(Schema):
     processing_time: list[ProcessingRow]
 
 
-def _page(qs, *, limit: int, offset: int, out) -> dict:
-    return {
-        "count": qs.count(),
-        "limit": limit,
-        "offset": offset,
-        "items": [out(obj) for obj in qs[offset : offset + limit]],
-    }
-
-
 @router.get(
     "/commitments",
     response={200: list[CommitmentRowOut], **ERRORS},
@@ -176,11 +167,11 @@ def commitments(request, all: bool = Query(False, description="every open commit
 def follow_ups(
     request,
     open_only: bool = Query(True, description="only those not closed (or with a pending appeal)"),
-    limit: int = Query(50, ge=1, le=200, description=LIMIT_HELP),
+    limit: int = Query(50, ge=1, le=MAX_LIMIT, description=LIMIT_HELP),
     offset: int = Query(0, ge=0, le=10_000_000),
 ):
     qs = queries.follow_ups_for(actor_for(request), open_only=open_only)
-    return _page(qs, limit=limit, offset=offset, out=FollowUpOut.of)
+    return page(qs, limit=limit, offset=offset, out=FollowUpOut.of)
 
 
 @router.get(

@@ -26,15 +26,9 @@ from cheguan.cases.models import (
 from cheguan.cases.services.common import is_applicant
 from cheguan.cases.services.documents import UPLOAD_STATUSES
 from cheguan.cases.services.owned import refusal
-from cheguan.cases.views.common import (
-    case_facts,
-    english,
-    field_errors,
-    may_process,
-    owner_path,
-    pages,
-)
+from cheguan.cases.views.common import case_facts, may_process, owner_path
 from cheguan.core.errors import NOT_FOUND, DomainError
+from cheguan.core.pages import english, field_errors, pages
 from cheguan.registry import queries as registry_queries
 from cheguan.registry.models import Person
 

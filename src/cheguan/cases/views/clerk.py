@@ -24,15 +24,9 @@ from cheguan.cases.models import (
     VisitKind,
 )
 from cheguan.cases.services.ratings import case_for_screen_token
-from cheguan.cases.views.common import (
-    case_facts,
-    english,
-    field_errors,
-    owner_path,
-    pages,
-    public,
-)
+from cheguan.cases.views.common import case_facts, owner_path
 from cheguan.core.errors import DomainError
+from cheguan.core.pages import english, field_errors, pages, public
 
 S = CaseStatus
 SCORES = [(value, label) for value, label in sorted(Score.choices, reverse=True)]

@@ -3,11 +3,8 @@ facts of a case as every audience sees them, and the printable notices (PDF)."""
 
 from __future__ import annotations
 
-import functools
-
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +20,8 @@ from cheguan.cases.models import (
     RongqueCommitment,
 )
 from cheguan.cases.queries import applicant_label
-from cheguan.core.errors import NOT_FOUND, DomainError
+from cheguan.core.errors import NOT_FOUND
+from cheguan.core.pages import english, pages
 
 S = CaseStatus
 
@@ -59,43 +57,6 @@ def plain_status(case: Case) -> StrPromise:
     if case.status == S.AWAITING_DOCUMENTS:
         return PLAIN_AWAITING_RONGQUE if case.rongque else PLAIN_AWAITING_NOTICE
     return PLAIN_STATUS[case.status]
-
-
-def pages(view):
-    """Log in first; a :class:`DomainError` that escapes becomes the error page."""
-
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except DomainError as e:
-            return render(request, "web/error.html", {"error": e}, status=e.status)
-
-    return login_required(wrapped)
-
-
-def public(view):
-    """A page without login (the window's rating screen): domain errors as the error page."""
-
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except DomainError as e:
-            return render(request, "web/error.html", {"error": e}, status=e.status)
-
-    return wrapped
-
-
-def field_errors(error: DomainError) -> dict[str, str]:
-    """A service's refusal as the form shows it: beside its field, or at the top."""
-    if error.status in {401, 403, 404}:
-        raise error
-    return {error.field or "form": error.message}
-
-
-def english(request) -> bool:
-    return (getattr(request, "LANGUAGE_CODE", "") or "").startswith("en")
 
 
 def case_facts(request, case: Case) -> dict:

@@ -22,9 +22,9 @@ from cheguan.accounts.actor import actor_for
 from cheguan.accounts.permissions import has_capability, require
 from cheguan.cases import figures, queries, services
 from cheguan.cases.models import AppealDecision, Channel, FollowUp, FollowUpStatus, Service
-from cheguan.cases.views.common import english, field_errors, pages
 from cheguan.core import clock
 from cheguan.core.errors import DomainError
+from cheguan.core.pages import english, field_errors, pages
 
 # --- follow-ups ------------------------------------------------------------------------------
 
