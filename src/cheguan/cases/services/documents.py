@@ -14,6 +14,7 @@ from cheguan.accounts.partners import require_partner_authorised
 from cheguan.audit.services import record
 from cheguan.cases import errors
 from cheguan.cases.evidence import evidence_for
+from cheguan.cases.locks import lock_case
 from cheguan.cases.models import (
     Case,
     CaseDocument,
@@ -99,7 +100,7 @@ def add_document(
 ) -> CaseDocument:
     """An upload for one requirement. A case of an owned service takes its documents only
     through its owner's pages (``owner=…``)."""
-    case = Case.objects.select_for_update().select_related("service").get(pk=case.pk)
+    case = lock_case(case, related=("service",))
     if is_applicant(actor, case):
         require_partner_authorised(actor, service=case.service.code)
     else:

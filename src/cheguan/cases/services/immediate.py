@@ -26,6 +26,7 @@ from cheguan.accounts.partners import require_partner_authorised
 from cheguan.accounts.permissions import is_staff_of
 from cheguan.audit.services import record
 from cheguan.cases import errors
+from cheguan.cases.locks import lock_case
 from cheguan.cases.models import Case, CaseStatus
 from cheguan.cases.services.common import is_applicant, status_words, transition
 from cheguan.cases.services.documents import missing_requirements, names_of, verify_by_data
@@ -57,7 +58,7 @@ def _submit_and_check(actor: Actor, case: Case, now) -> None:
 
 
 def _lock_immediate(actor: Actor, case: Case, owner: str | None) -> Case:
-    case = Case.objects.select_for_update().select_related("service", "office").get(pk=case.pk)
+    case = lock_case(case)
     if not _may_settle(actor, case):
         raise NOT_FOUND()
     require_owner(case.service, owner)

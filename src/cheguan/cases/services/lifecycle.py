@@ -14,6 +14,7 @@ from cheguan.accounts.partners import require_partner_authorised
 from cheguan.accounts.permissions import require
 from cheguan.audit.services import record
 from cheguan.cases import errors
+from cheguan.cases.locks import lock_case
 from cheguan.cases.models import (
     SCOPE_HOLDING_STATUSES,
     Case,
@@ -149,8 +150,7 @@ def open_case(
     return case
 
 
-def _lock(case: Case) -> Case:
-    return Case.objects.select_for_update().select_related("service", "office").get(pk=case.pk)
+_lock = lock_case
 
 
 @transaction.atomic

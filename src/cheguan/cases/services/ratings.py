@@ -11,6 +11,7 @@ from cheguan.accounts.actor import Actor
 from cheguan.accounts.models import Role
 from cheguan.audit.services import record
 from cheguan.cases import errors
+from cheguan.cases.locks import lock_case
 from cheguan.cases.models import (
     FOLLOW_UP_TRANSITIONS,
     OFFLINE_DIMENSIONS,
@@ -103,7 +104,7 @@ def rate_case(
 ) -> Rating:
     """The applicant rates online. A clerk in an assisted session may not rate for the
     citizen (rating freedom): the window's second screen is for that."""
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = lock_case(case, related=())
     if actor.on_behalf_of is not None or not is_applicant(actor, case):
         raise errors.NOT_APPLICANT()
     if (
@@ -145,7 +146,7 @@ def rate_case_on_screen(
     *, token: str, score: int, dimensions: dict | None = None, comment: str = ""
 ) -> Rating:
     """The citizen taps the second screen at the window (no login on that device)."""
-    case = Case.objects.select_for_update().get(pk=case_for_screen_token(token).pk)
+    case = lock_case(case_for_screen_token(token), related=())
     actor = Actor(user=None, on_behalf_of=None)
     return _rate(
         case=case,

@@ -9,7 +9,8 @@ from django.db import transaction
 from cheguan.accounts.actor import Actor
 from cheguan.audit.services import record
 from cheguan.cases import errors
-from cheguan.cases.models import Case, CaseStatus, CommitmentStatus, RongqueCommitment, Service
+from cheguan.cases.locks import lock_case
+from cheguan.cases.models import CaseStatus, CommitmentStatus, RongqueCommitment, Service
 from cheguan.cases.services.common import transition
 from cheguan.core import clock
 from cheguan.core.errors import Bi
@@ -100,14 +101,12 @@ def terminate_overdue_cases() -> int:
     actor = Actor.system()
     overdue = RongqueCommitment.objects.filter(status=CommitmentStatus.OPEN, deadline__lt=today)
     done = 0
-    for commitment_id in overdue.values_list("pk", flat=True).iterator(chunk_size=500):
+    rows = overdue.values_list("pk", "case_id")
+    for commitment_id, case_id in rows.iterator(chunk_size=500):
         with transaction.atomic():
+            # The case first, then its commitment: the order complete_case takes them in.
+            case = lock_case(case_id, related=("service",))
             commitment = RongqueCommitment.objects.select_for_update().get(pk=commitment_id)
-            case = (
-                Case.objects.select_for_update()
-                .select_related("service")
-                .get(pk=commitment.case_id)
-            )
             if (
                 commitment.status != CommitmentStatus.OPEN
                 or case.status != CaseStatus.AWAITING_DOCUMENTS

@@ -19,6 +19,7 @@ from cheguan.accounts.actor import Actor
 from cheguan.accounts.permissions import require_staff_of
 from cheguan.audit.services import record
 from cheguan.cases import services as cases
+from cheguan.cases.locks import lock_case
 from cheguan.cases.models import Case, CaseStatus, DocumentStatus
 from cheguan.cases.services.common import status_words
 from cheguan.core import clock
@@ -101,7 +102,7 @@ def apply_with_proof(
 def _lock_check(actor: Actor, case: Case) -> Case:
     """A clerk of the case's office, on a mark application waiting for its check."""
     require_staff_of(actor.user, "cases.process", case.office_id)
-    case = Case.objects.select_for_update().select_related("service").get(pk=case.pk)
+    case = lock_case(case, related=("service",))
     if (
         case.service.code != SERVICE_CODE
         or case.status != CaseStatus.ACCEPTED

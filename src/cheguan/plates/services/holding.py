@@ -9,19 +9,16 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 
+from cheguan.cases import locks as cases_locks
 from cheguan.cases.models import Case
 from cheguan.plates.models import Draw, DrawStatus, EventKind, NumberEvent, NumberState, PlateNumber
 
 
 def lock_case(case: Case) -> Case:
-    # NO KEY UPDATE: a concurrent draw taking over this case's lapsed hold writes an event
-    # that references the case (a foreign-key check, KEY SHARE); FOR UPDATE would block it
-    # while this transaction waits for that draw's number row: a deadlock.
-    return (
-        Case.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("service", "vehicle")
-        .get(pk=case.pk)
-    )
+    """The case under the one case lock (``cases.locks``, whose mode exists because of the
+    draw: a concurrent draw taking over this case's lapsed hold writes an event referencing
+    the case while this transaction waits for that draw's number row)."""
+    return cases_locks.lock_case(case, related=("service", "vehicle"))
 
 
 def drawable(now: dt.datetime) -> Q:
