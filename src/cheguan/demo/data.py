@@ -26,6 +26,9 @@ OFFICE = {
 
 PEOPLE = 200
 VEHICLES = 300
+# A year of the office's cases (demo.history): tens of thousands, so every figure, trend and
+# export has something to show; written set-based, a few seconds on SQLite.
+HISTORY_CASES = 24_000
 ELDERLY_SHARE = 0.27  # a little over a quarter, so ≥ 25 % holds whatever day it is
 
 # GB/T 2260 county codes of Ningbo (the year each came into use is in python-stdnum's

@@ -39,6 +39,8 @@ OK, TODO, ELSEWHERE, WAIT, STOP = "ok", "todo", "elsewhere", "wait", "stop"
 class Item:
     text: str
     code: str = ""  # the reason's stable code, where a rule gave one (data-code on the page)
+    href: str = ""  # where to do something about it, if there is such a place
+    action: str = ""  # the link's words ("Upload the proof")
 
 
 @dataclass(frozen=True)
