@@ -23,10 +23,13 @@ VIOLATIONS_URL = "https://gab.122.gov.cn/"
 
 
 def what_to_do(code: str, vehicle_id: int | None) -> tuple[str, str]:
-    """Where to sort out one reason, and the link's words ("", "" when there is no place)."""
+    """Where to sort out one reason, and the link's words ("", "" when there is no place, or
+    no vehicle: a card is itself a link and holds none)."""
+    if vehicle_id is None:
+        return "", ""
     if code == "inspection.unprocessed_violations":
         return VIOLATIONS_URL, _("Deal with them online (交管12123)")
-    if code in PROOF_DOCUMENTS and vehicle_id is not None:
+    if code in PROOF_DOCUMENTS:
         return reverse("inspection:proof", args=[vehicle_id]), _("Upload the proof")
     return "", ""
 
@@ -56,7 +59,7 @@ def mark_card(vehicle, result: Eligibility) -> dict:
     return {
         "vehicle": vehicle,
         "result": result,
-        "words": mark_words(result, vehicle.pk),
+        "words": mark_words(result),  # a card is a link: no links inside it
         "plate_id": f"mark-{vehicle.pk}-plate",
         "state_id": f"mark-{vehicle.pk}-state",
     }
