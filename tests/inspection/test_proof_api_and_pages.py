@@ -163,7 +163,8 @@ def test_each_thing_to_sort_out_on_the_vehicle_page_links_to_where_it_is_done(cl
 
     body = client.get(f"/inspection/vehicle/{city.vehicle.pk}/").content.decode()
 
-    assert '<a class="todo-link" href="https://gab.122.gov.cn/">' in body
+    # the first thing to sort out is the page's main action (elder mode keeps it on screen)
+    assert '<a class="todo-link" href="https://gab.122.gov.cn/" data-main>' in body
     assert f'<a class="todo-link" href="/inspection/vehicle/{city.vehicle.pk}/proof/">' in body
 
 

@@ -58,6 +58,11 @@ class StatusWords:
         return self.tone == OK
 
     @property
+    def first_link(self) -> str:
+        """Where to sort out the first thing, if the page can link there ("" otherwise)."""
+        return self.todo[0].href if self.todo else ""
+
+    @property
     def one_line(self) -> str:
         """Every sentence on one line, for a list that has room for one line per vehicle."""
         return " ".join(self.texts)
