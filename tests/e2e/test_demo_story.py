@@ -36,10 +36,13 @@ def _login(ui, username: str) -> None:
     assert not ui.path().startswith("/accounts/login/"), "login failed"
 
 
-def test_citizen_in_elder_mode_gets_the_mark_online_in_at_most_four_screens(ui, demo):
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_citizen_in_elder_mode_gets_the_mark_online_in_at_most_four_screens(ui, demo, language):
     page, car = ui.page, demo["ready"]
     page.set_viewport_size(PHONE)
+    page.context.add_cookies([{"name": "cheguan_language", "value": language, "url": ui.base_url}])
     _login(ui, "citizen")
+    assert page.locator("html").get_attribute("lang").lower().startswith(language[:2])
     ui.click_and_wait(page.locator("header form.elder-entry button.elder-switch"))
     assert ui.is_elder()
     screens = [ui.path()]  # 1: where the login lands, now in elder mode
