@@ -356,6 +356,7 @@ def _marks(rng, *, office, today, story_people, clerks, tz) -> int:
             "plate_number",
             "vehicle_type",
             "use_nature",
+            "first_registration_date",
             "inspection_valid_until",
         )
     )
@@ -406,7 +407,14 @@ def _marks(rng, *, office, today, story_people, clerks, tz) -> int:
         )
         for c in saved:
             c.pk = c.id = by_number[c.number]
-    for n, ((v, _previous), case) in enumerate(zip(picked, saved, strict=True)):
+    for n, ((v, _issued), case) in enumerate(zip(picked, saved, strict=True)):
+        reg, until = v["first_registration_date"], v["inspection_valid_until"]
+        previous_due = dt.date(until.year - 1, until.month, min(until.day, 28))
+        age = (
+            previous_due.year
+            - reg.year
+            - ((previous_due.month, previous_due.day) < (reg.month, reg.day))
+        )
         marks.append(
             InspectionMark(
                 serial=f"{office.code}{case.created_at:%y%m%d}9{n:09d}",
@@ -414,7 +422,7 @@ def _marks(rng, *, office, today, story_people, clerks, tz) -> int:
                 plate_number=v["plate_number"] or "",
                 vehicle_type=v["vehicle_type"],
                 valid_until=v["inspection_valid_until"],
-                exempt=True,
+                exempt=age < 10 and age != 6,  # otherwise issued after a station test
                 office=office,
                 issued_at=case.closed_at,
                 case=case,
