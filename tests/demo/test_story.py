@@ -88,3 +88,17 @@ def test_a_later_run_lays_the_story_again_for_that_day_and_a_same_day_run_change
     assert story_day(moved.office) == "2026-09-20"
     assert_story_stands()
     assert seed_demo(actor=Actor.system(), history_cases=50).story_moved is False
+
+
+def test_make_runs_seed_command_lays_the_story_again_on_a_later_day(capsys):
+    """``scripts/run.sh`` runs ``seed-demo --if-empty`` on every start."""
+    from django.core.management import call_command
+
+    clock.set_now(dt.datetime(2026, 4, 1, 9, tzinfo=dt.UTC))
+    seed_demo(actor=Actor.system(), history_cases=0)
+    call_command("seed_demo", "--if-empty")
+    assert "nothing changed" in capsys.readouterr().out
+    clock.set_now(dt.datetime(2026, 7, 1, 9, tzinfo=dt.UTC))
+    call_command("seed_demo", "--if-empty")
+    assert "laid again" in capsys.readouterr().out
+    assert_story_stands()
