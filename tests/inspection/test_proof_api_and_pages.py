@@ -147,7 +147,25 @@ def test_no_upload_is_offered_when_something_else_stands_in_the_way(client, city
     proof = client.get(f"/inspection/vehicle/{city.vehicle.pk}/proof/")
 
     assert 'id="proof-link"' not in page.content.decode()
-    assert proof.status_code == 302
+    # The proof page (linked from the tax reason) says what to sort out first, and offers
+    # no upload until then.
+    assert proof.status_code == 200
+    body = proof.content.decode()
+    assert 'id="proof-first"' in body
+    assert 'data-code="inspection.unprocessed_violations"' in body
+    assert 'type="file"' not in body
+
+
+def test_each_thing_to_sort_out_on_the_vehicle_page_links_to_where_it_is_done(client, city):
+    city.without_tax()
+    city.violation(city.vehicle)
+    client.force_login(city.citizen_user)
+
+    body = client.get(f"/inspection/vehicle/{city.vehicle.pk}/").content.decode()
+
+    # the first thing to sort out is the page's main action (elder mode keeps it on screen)
+    assert '<a class="todo-link" href="https://gab.122.gov.cn/" data-main>' in body
+    assert f'<a class="todo-link" href="/inspection/vehicle/{city.vehicle.pk}/proof/">' in body
 
 
 def test_the_clerk_sees_the_queue_opens_the_file_and_issues(client, city):

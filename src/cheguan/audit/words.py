@@ -50,7 +50,9 @@ ACTIONS = {
     "cases.terminated": _("Case ended by the office"),
     "cases.visit_recorded": _("Visit recorded"),
     "cases.withdrawn": _("Application withdrawn"),
+    "demo.history_seeded": _("A year of demo history loaded"),
     "demo.seeded": _("Demo data loaded"),
+    "demo.story_laid": _("Demo story laid for the day"),
     "inspection.applied_with_proof": _("Applied for the inspection mark with proof"),
     "inspection.mark_issued": _("Inspection mark issued"),
     "inspection.mark_reissued": _("Inspection mark issued again"),
@@ -182,6 +184,11 @@ KEYS = {
     "visits": _("Visits"),
     "with_casualties": _("Injuries or deaths"),
     "year": _("Year"),
+    "day": _("Day"),
+    "follow_ups": _("Follow-ups"),
+    "history_cases": _("Cases of the year"),
+    "marks": _("Inspection marks"),
+    "ratings": _("Ratings"),
 }
 
 SUBJECTS = {

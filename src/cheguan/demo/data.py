@@ -26,6 +26,9 @@ OFFICE = {
 
 PEOPLE = 200
 VEHICLES = 300
+# A year of the office's cases (demo.history): tens of thousands, so every figure, trend and
+# export has something to show; written set-based, a few seconds on SQLite.
+HISTORY_CASES = 24_000
 ELDERLY_SHARE = 0.27  # a little over a quarter, so ≥ 25 % holds whatever day it is
 
 # GB/T 2260 county codes of Ningbo (the year each came into use is in python-stdnum's
@@ -194,16 +197,25 @@ class DemoAccount:
 # One documented account per role (printed by ``cheguan seed-demo``), then more staff.
 ACCOUNTS: list[DemoAccount] = [
     DemoAccount(
-        "citizen", "citizen", "", note="over 60, owns 3 vehicles, one with an unprocessed violation"
+        "citizen",
+        "citizen",
+        "",
+        note="69; elder mode, /inspection/: one car gets its mark online, one refused "
+        "(with what to do), one to a station",
     ),
     DemoAccount(
         "clerk",
         "clerk",
         "李晓燕（窗口）",
-        note=f"help desk: assisted service (帮办) for 王秀英, ID {ASSISTED_CITIZEN_ID}",
+        note=f"help desk: assisted service (帮办), get the mark for 王秀英, ID {ASSISTED_CITIZEN_ID}",
     ),
     DemoAccount("inspector", "inspector", "周海波（查验）"),
-    DemoAccount("supervisor", "supervisor", "沈立新（监管）", note="audit trail, partners"),
+    DemoAccount(
+        "supervisor",
+        "supervisor",
+        "沈立新（监管）",
+        note="a year of figures, audit trail, partners",
+    ),
     DemoAccount("examiner", "examiner", "应剑锋（考试员）"),
     DemoAccount("dealer_agent", "dealer_agent", "甬江4S店 · 俞丽君", "dealer", 0),
     DemoAccount("scrapyard_agent", "scrapyard_agent", "明州回收 · 毛国强", "scrapyard", 0),

@@ -20,8 +20,9 @@ from cheguan.cases.catalogue import seed_catalogue
 from cheguan.core import clock
 from cheguan.core.errors import ErrorCode
 from cheguan.demo import data
-from cheguan.demo.build import City
-from cheguan.demo.vehicles import build_city
+from cheguan.demo.build import City, VehicleRow
+from cheguan.demo.history import build_history
+from cheguan.demo.vehicles import STORY, build_city
 from cheguan.plates.models import NumberState, PlateNumber
 from cheguan.plates.services import release_segment
 from cheguan.registry.models import (
@@ -41,6 +42,9 @@ from cheguan.registry.services import validate_plate_number_basic
 from cheguan.registry.validators import parse_resident_id, parse_uscc, validate_phone, validate_vin
 
 SEEDED_ACTION = "demo.seeded"
+STORY_ACTION = "demo.story_laid"  # data: {"day": the day the story is relative to}
+HISTORY_ACTION = "demo.history_seeded"
+STORY_RECORDS = ("violations", "accidents", "policies", "taxes", "penalties", "encumbrances")
 VEHICLE_FIELDS = (
     "vin",
     "engine_number",
@@ -78,6 +82,7 @@ class SeedResult:
     created: bool
     office: Office
     counts: dict[str, int]
+    story_moved: bool = False  # an existing demo's story was laid again for today
 
 
 def demo_office() -> Office | None:
@@ -96,11 +101,15 @@ def database_is_empty() -> bool:
 
 
 @transaction.atomic
-def seed_demo(*, actor: Actor) -> SeedResult:
-    """Create the demo city, or do nothing if it is already there."""
+def seed_demo(*, actor: Actor, history_cases: int = data.HISTORY_CASES) -> SeedResult:
+    """Create the demo city with a year of history, or, if it is already there, only lay
+    the story again when the day has moved on since it was last laid."""
     existing = demo_office()
     if existing is not None:
-        return SeedResult(created=False, office=existing, counts=counts_for(existing))
+        moved = lay_story_again(actor=actor, office=existing)
+        return SeedResult(
+            created=False, office=existing, counts=counts_for(existing), story_moved=moved
+        )
     if (
         Office.objects.filter(code=data.OFFICE["code"]).exists()
         or Office.objects.filter(plate_prefix=data.OFFICE["plate_prefix"]).exists()
@@ -142,6 +151,14 @@ def seed_demo(*, actor: Actor) -> SeedResult:
     _save_users(city, office, people, orgs)
     seed_catalogue(office)  # the service catalogue (cases): the office edits it afterwards
     _release_plate_segments(office)
+    history = {}
+    if history_cases:  # 0: no history at all (tests that need only the city)
+        history = build_history(
+            office=office,
+            today=clock.today(),
+            story_people=[people[city.citizen_index].pk, people[city.assisted_index].pk],
+            cases=history_cases,
+        )
     counts = counts_for(office)
     record(
         actor=actor,
@@ -150,7 +167,73 @@ def seed_demo(*, actor: Actor) -> SeedResult:
         office_id=office.pk,
         data={"seed": data.SEED, **counts},
     )
+    if history:
+        record(
+            actor=actor, action=HISTORY_ACTION, subject=office, office_id=office.pk, data=history
+        )
+    _record_story(actor, office)
     return SeedResult(created=True, office=office, counts=counts)
+
+
+def _record_story(actor: Actor, office: Office) -> None:
+    record(
+        actor=actor,
+        action=STORY_ACTION,
+        subject=office,
+        office_id=office.pk,
+        data={"day": clock.today().isoformat()},
+    )
+
+
+def story_day(office: Office) -> str | None:
+    """The day the story was last laid for (ISO date), from its audit event."""
+    last = (
+        AuditEvent.objects.filter(
+            action=STORY_ACTION, subject_type="registry.office", subject_id=str(office.pk)
+        )
+        .order_by("-occurred_at", "-id")
+        .first()
+    )
+    return last.data.get("day") if last else None
+
+
+@transaction.atomic
+def lay_story_again(*, actor: Actor, office: Office) -> bool:
+    """If the story was laid for an earlier day, lay its four cars again relative to today
+    (registration, due date, insurance, tax, violations); the rest of the city and its
+    history stay as they are. Returns whether anything changed."""
+    if story_day(office) == clock.today().isoformat():
+        return False
+    city = build_city(clock.today(), clock.now())
+    rows = [city.vehicles[car.index] for car in STORY]
+    by_vin = {
+        v.vin: v for v in Vehicle.objects.filter(office=office, vin__in=[r.vin for r in rows])
+    }
+    if len(by_vin) != len(rows):
+        return False  # the story's cars were changed by hand: leave the database alone
+    pairs = [(row, by_vin[row.vin]) for row in rows]
+    for row, vehicle in pairs:
+        for name in ("first_registration_date", "manufacture_date", "inspection_valid_until"):
+            setattr(vehicle, name, getattr(row, name))
+        vehicle.status = row.status
+    Vehicle.objects.bulk_update(
+        [v for _r, v in pairs],
+        ["first_registration_date", "manufacture_date", "inspection_valid_until", "status"],
+    )
+    ids = [v.pk for _r, v in pairs]
+    for model in (
+        Violation,
+        Accident,
+        InsurancePolicy,
+        VehicleTax,
+        ModificationPenalty,
+        Encumbrance,
+    ):
+        model.objects.filter(vehicle_id__in=ids).delete()
+    insurer = Organisation.objects.filter(office=office, kind="insurer").order_by("pk").first()
+    _save_records(pairs, insurer)
+    _record_story(actor, office)
+    return True
 
 
 # The demo's number pool: small cars, small new-energy cars, large vehicles (二十选一).
@@ -195,7 +278,10 @@ def _save_vehicles(city: City, office: Office, people, orgs, now) -> None:
             )
         )
     vehicles = Vehicle.objects.bulk_create(rows)
-    pairs = list(zip(city.vehicles, vehicles, strict=True))
+    _save_records(list(zip(city.vehicles, vehicles, strict=True)), insurer)
+
+
+def _save_records(pairs: list[tuple[VehicleRow, Vehicle]], insurer) -> None:
     Violation.objects.bulk_create(Violation(vehicle=m, **r) for v, m in pairs for r in v.violations)
     Accident.objects.bulk_create(Accident(vehicle=m, **r) for v, m in pairs for r in v.accidents)
     InsurancePolicy.objects.bulk_create(

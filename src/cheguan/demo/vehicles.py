@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass
 
 from cheguan.demo import data
 from cheguan.demo.build import (
@@ -24,12 +25,37 @@ from cheguan.demo.build import (
 LARGE_TYPES = {"K11", "H11"}
 CITIZEN_VEHICLES = [
     # (model make/model, registered, energy): the demo citizen's three and the assisted
-    # citizen's one; their records are set by hand in ``_hand_made``.
-    ("朗逸", dt.date(2012, 5, 20), "fuel"),
-    ("秦PLUS", dt.date(2023, 3, 15), "bev"),
+    # citizen's one. The registration dates here only fix their identity (VIN, plate); the
+    # dates that make the story are laid relative to today by ``lay_story``.
+    ("朗逸", dt.date(2018, 2, 20), "fuel"),
+    ("秦PLUS", dt.date(2022, 1, 15), "bev"),
     ("宏光", dt.date(2015, 8, 8), "fuel"),
-    ("雅阁", dt.date(2010, 10, 10), "fuel"),
+    ("雅阁", dt.date(2018, 1, 10), "fuel"),
 ]
+
+
+@dataclass(frozen=True)
+class StoryCar:
+    """One car of the demo story (docs/adr/0016-demo-relative-to-today.md): its index in
+    the city's vehicles, its inspection due date counted from today, and its age in whole
+    years on that date (``None``: keep the registration date, the car is not exempt)."""
+
+    index: int
+    role: str
+    due_in_days: int
+    age_at_due: int | None
+
+
+# ``citizen`` (张国平, 69): one car that gets its mark online now (exempt, year 4, window
+# open, insured, tax-exempt BEV); one refused with two reasons to sort out (an unprocessed
+# violation, no 交强险 on record), window open, year 8; one minivan that must be tested at a
+# station. 王秀英 (74, the help desk): an exempt car in year 8 whose window is open.
+STORY = (
+    StoryCar(0, "refused", 50, 8),
+    StoryCar(1, "ready", 30, 4),
+    StoryCar(2, "station", 45, None),
+    StoryCar(3, "assisted", 20, 8),
+)
 
 
 def _model(name: str) -> data.Model:
@@ -213,19 +239,16 @@ def _violation(moment: random.Random, v: VehicleRow, now: dt.datetime, *, proces
 def add_records(moment: random.Random, city: City, today: dt.date, now: dt.datetime) -> None:
     """Insurance and tax for every vehicle; violations, accidents, encumbrances for some."""
     for n, v in enumerate(city.vehicles):
+        if n < len(CITIZEN_VEHICLES):
+            continue  # the story's cars: ``lay_story`` below
         reg = v.first_registration_date
         old_enough = (today - reg).days > 400
-        hand_made = n < len(CITIZEN_VEHICLES)
         v.inspection_valid_until = next_anniversary(reg, today)
-        if not hand_made and old_enough and moment.random() < 0.08:
+        if old_enough and moment.random() < 0.08:
             v.inspection_valid_until = _anniversary(reg, v.inspection_valid_until.year - 1)
-        lapsed = not hand_made and old_enough and moment.random() < 0.07
+        lapsed = old_enough and moment.random() < 0.07
         _policies(v, today, lapsed=lapsed, number=n + 1)
-        _taxes(
-            v, today, unpaid=not hand_made and v.energy_type == "fuel" and moment.random() < 0.06
-        )
-        if hand_made:
-            continue
+        _taxes(v, today, unpaid=v.energy_type == "fuel" and moment.random() < 0.06)
         if moment.random() < 0.2:
             for _ in range(moment.randint(1, 3)):
                 v.violations.append(_violation(moment, v, now, processed=moment.random() < 0.5))
@@ -248,7 +271,7 @@ def add_records(moment: random.Random, city: City, today: dt.date, now: dt.datet
                 }
             )
         _status(moment, v, today)
-    _hand_made(city, today, now)
+    lay_story(city.vehicles, today, now)
 
 
 def _status(moment: random.Random, v: VehicleRow, today: dt.date) -> None:
@@ -296,14 +319,31 @@ def _status(moment: random.Random, v: VehicleRow, today: dt.date) -> None:
             )
 
 
-def _hand_made(city: City, today: dt.date, now: dt.datetime) -> None:
-    """The demo citizen: an old car with an open violation, a green-plated BEV in good
-    standing, a minivan whose inspection falls due in 45 days; the assisted citizen's car
-    falls due in 20 days."""
-    old_car, bev, minivan, assisted_car = city.vehicles[: len(CITIZEN_VEHICLES)]
+def _years_before(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` earlier (day of month at most 28, so it always exists): a car
+    registered then is exactly ``years`` whole years old on ``day``."""
+    return dt.date(day.year - years, day.month, min(day.day, 28))
+
+
+def lay_story(vehicles: list[VehicleRow], today: dt.date, now: dt.datetime) -> None:
+    """The story's four cars, relative to ``today``: registration, due date, insurance, tax
+    and violations, so that on any day each stands where ``STORY`` says."""
+    for car in STORY:
+        v = vehicles[car.index]
+        due = today + dt.timedelta(days=car.due_in_days)
+        if car.age_at_due is not None:
+            v.first_registration_date = _years_before(due, car.age_at_due)
+            v.manufacture_date = v.first_registration_date - dt.timedelta(days=45)
+        v.inspection_valid_until = due
+        v.status = "registered"
+        v.policies, v.taxes, v.violations = [], [], []
+        v.accidents, v.penalties, v.encumbrances = [], [], []
+        _policies(v, today, lapsed=car.role == "refused", number=car.index + 1)
+        _taxes(v, today, unpaid=False)
+    refused = vehicles[STORY[0].index]
     occurred = now - dt.timedelta(days=12, hours=3)
     code, text, points, fine = data.VIOLATIONS[1]
-    old_car.violations.append(
+    refused.violations.append(
         {
             "occurred_at": occurred,
             "code": code,
@@ -316,7 +356,7 @@ def _hand_made(city: City, today: dt.date, now: dt.datetime) -> None:
     )
     code, text, points, fine = data.VIOLATIONS[0]
     earlier = now - dt.timedelta(days=200)
-    old_car.violations.append(
+    refused.violations.append(
         {
             "occurred_at": earlier,
             "code": code,
@@ -327,9 +367,6 @@ def _hand_made(city: City, today: dt.date, now: dt.datetime) -> None:
             "processed_at": earlier + dt.timedelta(days=6),
         }
     )
-    minivan.inspection_valid_until = today + dt.timedelta(days=45)
-    assisted_car.inspection_valid_until = today + dt.timedelta(days=20)
-    del bev  # in good standing: nothing to add
 
 
 def build_city(today: dt.date, now: dt.datetime) -> City:

@@ -24,6 +24,7 @@ from cheguan.core.masking import refuse_personal_query
 from cheguan.core.pages import english, field_errors, pages, public
 from cheguan.inspection import queries, services, signing, words
 from cheguan.inspection.pdf import mark_pdf
+from cheguan.inspection.rules import PROOF_DOCUMENTS
 from cheguan.registry.models import Vehicle
 from cheguan.registry.queries import find_person_by_document
 
@@ -56,7 +57,7 @@ def _vehicle_page(request, vehicle, error: DomainError | None = None, status: in
     context = {
         "vehicle": vehicle,
         "result": result,
-        "words": words.mark_words(result),
+        "words": words.mark_words(result, vehicle.pk),
         "mark": mark,
         "error": error,
         "pending": queries.pending_application(vehicle),
@@ -104,6 +105,19 @@ def proof(request, vehicle_id: int):
     target = queries.vehicle_for(actor, vehicle_id=vehicle_id)
     result = queries.eligibility_of(target, on=clock.today())
     pending = queries.pending_application(target)
+    first = [r for r in result.reasons if r.code not in PROOF_DOCUMENTS and r.kind != "station"]
+    if pending is None and first and any(r.code in PROOF_DOCUMENTS for r in result.reasons):
+        # The proof can be uploaded once the rest is sorted out: say what, and where.
+        todo = words.mark_words(result, target.pk).todo
+        return render(
+            request,
+            "inspection/proof.html",
+            {
+                "vehicle": target,
+                "result": result,
+                "first": [i for i in todo if i.code in {r.code for r in first}],
+            },
+        )
     if pending is not None or not result.proof_documents:
         return redirect("inspection:vehicle", vehicle_id=target.pk)
     lang = "en" if english(request) else "zh-hans"

@@ -10,18 +10,36 @@ page, the help desk) shows these, in the same shape as the registry's view of th
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cheguan.inspection.rules import Eligibility
+from cheguan.inspection.rules import PROOF_DOCUMENTS, Eligibility
 from cheguan.registry.status_words import Decision, Item, StatusWords, decision_words
 
 TOO_EARLY = "inspection.too_early"
 STATION = "station"
+# Traffic violations are dealt with on the national platform (交管12123) or at any window.
+VIOLATIONS_URL = "https://gab.122.gov.cn/"
 
 
-def mark_words(result: Eligibility) -> StatusWords:
+def what_to_do(code: str, vehicle_id: int | None) -> tuple[str, str]:
+    """Where to sort out one reason, and the link's words ("", "" when there is no place, or
+    no vehicle: a card is itself a link and holds none)."""
+    if vehicle_id is None:
+        return "", ""
+    if code == "inspection.unprocessed_violations":
+        return VIOLATIONS_URL, _("Deal with them online (交管12123)")
+    if code in PROOF_DOCUMENTS:
+        return reverse("inspection:proof", args=[vehicle_id]), _("Upload the proof")
+    return "", ""
+
+
+def mark_words(result: Eligibility, vehicle_id: int | None = None) -> StatusWords:
+    """``vehicle_id``: give each thing to sort out its link to where it is done."""
     todo = [
-        Item(r.message, r.code) for r in result.reasons if r.kind != STATION and r.code != TOO_EARLY
+        Item(r.message, r.code, *what_to_do(r.code, vehicle_id))
+        for r in result.reasons
+        if r.kind != STATION and r.code != TOO_EARLY
     ]
     station = [Item(r.message, r.code) for r in result.reasons if r.kind == STATION]
     too_early = any(r.code == TOO_EARLY for r in result.reasons)
@@ -41,7 +59,7 @@ def mark_card(vehicle, result: Eligibility) -> dict:
     return {
         "vehicle": vehicle,
         "result": result,
-        "words": mark_words(result),
+        "words": mark_words(result),  # a card is a link: no links inside it
         "plate_id": f"mark-{vehicle.pk}-plate",
         "state_id": f"mark-{vehicle.pk}-state",
     }

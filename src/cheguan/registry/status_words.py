@@ -39,6 +39,8 @@ OK, TODO, ELSEWHERE, WAIT, STOP = "ok", "todo", "elsewhere", "wait", "stop"
 class Item:
     text: str
     code: str = ""  # the reason's stable code, where a rule gave one (data-code on the page)
+    href: str = ""  # where to do something about it, if there is such a place
+    action: str = ""  # the link's words ("Upload the proof")
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,11 @@ class StatusWords:
     @property
     def is_ok(self) -> bool:
         return self.tone == OK
+
+    @property
+    def first_link(self) -> str:
+        """Where to sort out the first thing, if the page can link there ("" otherwise)."""
+        return self.todo[0].href if self.todo else ""
 
     @property
     def one_line(self) -> str:

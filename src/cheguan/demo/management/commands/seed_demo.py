@@ -1,6 +1,7 @@
 """``cheguan seed-demo``: load the demo city (a Ningbo-like office, 浙B) into the database.
 
-Deterministic and idempotent: a second run finds the demo office and changes nothing.
+Deterministic and idempotent: a second run on the same day finds the demo office and changes
+nothing; on a later day it lays the story's cars again relative to that day (docs/adr/0016).
 ``--if-empty`` loads it only into an empty database (what ``make run`` uses), and
 ``--accounts`` only prints the demo accounts.
 """
@@ -46,6 +47,11 @@ class Command(BaseCommand):
             took = time.monotonic() - started
             self.stdout.write(
                 self.style.SUCCESS(f"Demo city loaded in {took:.1f} s: {result.office} — {counts}.")
+            )
+        elif result.story_moved:
+            self.stdout.write(
+                f"The demo city is already loaded ({counts}); its story was laid again "
+                "for today (the citizen's and 王秀英's cars)."
             )
         else:
             self.stdout.write(f"The demo city is already loaded ({counts}); nothing changed.")
