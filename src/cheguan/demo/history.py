@@ -424,7 +424,7 @@ def _marks(rng, *, office, today, story_people, clerks, tz) -> int:
                 valid_until=v["inspection_valid_until"],
                 exempt=age < 10 and age != 6,  # otherwise issued after a station test
                 office=office,
-                issued_at=case.closed_at,
+                issued_at=case.closed_at or case.created_at,  # closed: the mark came with it
                 case=case,
             )
         )
