@@ -428,26 +428,6 @@ def test_another_offices_clerk_gets_not_found_on_the_console(client, world, far_
     assert Case.objects.get(pk=case.pk).status == CaseStatus.SUBMITTED
 
 
-def test_the_rating_screen_opens_from_the_console_and_works_without_login(client, world):
-    case = world.completed()
-    page = html(login(client, world.clerk).post(f"/cases/console/{case.number}/screen/"))
-    url = page.split('class="screen-url">')[1].split("<")[0]
-    path = url.removeprefix("http://testserver")
-    client.logout()
-
-    screen = html(client.get(path))
-    thanks = html(client.post(path, {"score": "5"}))
-    later = html(client.get(path))
-    bad = client.get("/cases/screen/not-a-token/")
-
-    assert path.startswith("/cases/screen/")
-    assert '<body class="elder"' in screen
-    assert all(f'name="score" value="{v}"' in screen for v in range(1, 6))
-    assert Rating.objects.get(case=case).channel == "window_screen"
-    assert 'name="score"' not in thanks and 'name="score"' not in later
-    assert bad.status_code == 404
-
-
 # --- supervision ---------------------------------------------------------------------------------
 
 

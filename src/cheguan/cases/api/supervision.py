@@ -247,7 +247,7 @@ def office_figures(
 ):
     """Computed from the records (SQL aggregates); each figure's definition is included."""
     actor = actor_for(request)
-    require(actor.user, "cases.supervise")
+    require(actor.user, "cases.view_figures")
     if not (EARLIEST <= start <= end <= LATEST) or (end - start).days > 3660:
         raise INVALID_INPUT(
             field="end",
