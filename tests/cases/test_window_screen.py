@@ -153,3 +153,36 @@ def test_a_rated_case_is_not_pushed_again(world):
         screens.push_case(actor=world.clerk_actor, case=case)
 
     assert refused.value.code == "cases.already_rated"
+
+
+def test_the_citizen_agrees_on_the_paired_screen_and_only_there(world, make):
+    from cheguan.accounts import services as accounts_services
+
+    screen, code = _new_screen()
+    _pair(world.clerk, code)
+    other_screen, other_code = _new_screen()
+    _pair(make.user("clerk"), other_code)
+    session = accounts_services.open_assisted_session(
+        actor=world.clerk_actor,
+        id_number=world.person.id_number,
+        consent_method="screen_signed",
+        scope=["inspection"],
+    )
+
+    shown = screen.get("/cases/window/screen/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    elsewhere = other_screen.get("/cases/window/screen/").content.decode()
+    foreign = other_screen.post(
+        "/cases/window/screen/consent/", {"session": session.pk, "answer": "agree"}
+    )
+    session.refresh_from_db()
+    assert "Apply for inspection marks" in shown and world.clerk.label in shown
+    assert f'value="{session.pk}"' not in elsewhere and foreign.status_code == 404
+    assert session.confirmed_at is None
+
+    agreed = screen.post(
+        "/cases/window/screen/consent/", {"session": session.pk, "answer": "agree"}
+    )
+    session.refresh_from_db()
+
+    assert agreed.status_code == 200 and session.confirmed_at is not None
+    assert accounts_services.current_assisted_session(world.clerk).pk == session.pk
