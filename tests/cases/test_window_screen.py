@@ -3,6 +3,7 @@ case its own clerk pushed to it; an unpaired screen sees nothing; a partner cann
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -186,3 +187,17 @@ def test_the_citizen_agrees_on_the_paired_screen_and_only_there(world, make):
 
     assert agreed.status_code == 200 and session.confirmed_at is not None
     assert accounts_services.current_assisted_session(world.clerk).pk == session.pk
+
+
+def test_an_unpaired_screen_is_not_told_to_reload_until_it_is_paired_or_its_code_is_old(
+    world, clock
+):
+    """The page reloads when the state's version changes; a reload shows a new code, so an
+    unpaired screen's version must not change by itself (the code the clerk reads stays)."""
+    screen, _code_shown = _new_screen()
+    page = screen.get("/cases/window/screen/")  # a reload: a new code
+    shown = re.search(r'data-screen-version="([^"]+)"', page.content.decode())[1]
+
+    assert screen.get("/cases/window/screen/state/").json()["version"] == shown
+    clock.set_now(clock.now() + dt.timedelta(minutes=11))
+    assert screen.get("/cases/window/screen/state/").json()["version"] != shown

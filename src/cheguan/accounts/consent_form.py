@@ -12,7 +12,9 @@ from cheguan.core.errors import DomainError, ValidationErrors
 
 def context(request, *, errors: dict, default_scope=(), current=None) -> dict:
     methods = services.consent_methods_for(request.user)
-    posted = request.POST.getlist("scope") if request.method == "POST" else None
+    # The scope ticked in a posted consent form; a form that was not one (the desk's search)
+    # shows the default.
+    posted = request.POST.getlist("scope") if request.POST.get("consent_form") else None
     return {
         "consent_methods": [(m, ConsentMethod(m).label) for m in methods],
         "consent_method_values": list(methods),

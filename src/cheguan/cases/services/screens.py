@@ -194,7 +194,7 @@ def screen_view(screen: WindowScreen) -> dict:
     it is still unrated. ``version`` changes whenever what is shown changes (the page polls
     it)."""
     if not screen.is_paired:
-        return {"state": "code", "version": f"code-{screen.pk}-{screen.code_expires_at}"}
+        return {"state": "code", "version": f"code-{screen.pk}"}
     session = accounts_services.screen_consent_pending(screen.clerk)
     if session is not None:
         return {"state": "consent", "session": session, "version": f"consent-{session.pk}"}
