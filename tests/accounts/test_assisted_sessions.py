@@ -37,7 +37,7 @@ def test_opening_records_consent_and_the_citizen_in_the_audit_trail(desk):
     assert event.data == {
         "consent_method": "signed",
         "citizen_elderly": True,
-        "scope": ["vehicles", "inspection", "cases", "plates"],
+        "consent_scope": ["vehicles", "inspection", "cases", "plates"],
         "vehicle_ids": [],
     }
     assert event.subject_id == str(session.pk)

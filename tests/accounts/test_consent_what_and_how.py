@@ -44,7 +44,10 @@ def test_witnessed_consent_records_the_scope_the_vehicles_and_the_witness(desk, 
     assert session.consent_scope == ["vehicles", "inspection"]
     assert session.consent_vehicle_ids == [car.pk]  # never another person's vehicle
     event = AuditEvent.objects.get(action="accounts.assisted_session_opened")
-    assert event.data["witness_id"] == witness.pk and event.data["scope"] == session.consent_scope
+    assert (
+        event.data["witness_id"] == witness.pk
+        and event.data["consent_scope"] == session.consent_scope
+    )
     assert desk.citizen.name not in str(event.data) and desk.citizen.id_number not in str(
         event.data
     )
@@ -142,3 +145,22 @@ def test_the_desk_page_asks_to_confirm_before_ending_anothers_session(desk, make
     page = client.get("/accounts/assisted/current/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Apply for services and follow their cases" in page
     assert "Signed on the consent form" in page
+
+
+def test_wrong_witness_passwords_are_recorded_and_stop_after_the_limit(desk, make, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    witness = make.user(Role.CLERK, office=desk.office)
+    codes = []
+    for password in ["guess-1", "guess-2", "guess-3", factories.PASSWORD]:
+        with pytest.raises(DomainError) as refused:
+            _open(
+                desk,
+                consent_method="witnessed",
+                witness_username=witness.username,
+                witness_password=password,
+            )
+        codes.append(refused.value.code)
+
+    assert codes == ["accounts.witness_refused"] * 3 + ["accounts.witness_locked"]
+    refusals = AuditEvent.objects.filter(action="accounts.witness_refused")
+    assert refusals.count() == 3 and refusals.first().data == {"witness_id": witness.pk}

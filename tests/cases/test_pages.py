@@ -508,7 +508,10 @@ def test_the_figures_page_shows_each_figure_with_its_definition(client, world):
     assert "100.0%" in page
     assert "补领、换领号牌" in page  # by service, by name
     assert 'id="month-error">Give the month as year and month, e.g. 2026-11.' in bad
-    assert login(client, world.clerk).get("/cases/figures/").status_code == 403
+    # The window reads its office's figures (not the CSV export, which stays the supervisors').
+    clerk_page = html(login(client, world.clerk).get("/cases/figures/", {"month": "2026-11"}))
+    assert "100.0%" in clerk_page and "figures.csv" not in clerk_page
+    assert client.get("/cases/figures.csv").status_code == 403
 
 
 def test_the_figures_export_as_csv_with_the_same_rows(client, world):

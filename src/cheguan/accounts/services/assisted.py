@@ -112,6 +112,12 @@ SESSION_OPEN_FOR_ANOTHER = ErrorCode(
     "You are acting for {citizen}. Starting assisted service for another citizen ends that one: confirm to go on.",
     409,
 )
+WITNESS_LOCKED = ErrorCode(
+    "accounts.witness_locked",
+    "见证人验证失败次数过多，请30分钟后再试，或改用其他同意方式。",
+    "Too many failed witness confirmations: try again in 30 minutes, or take consent another way.",
+    429,
+)
 NOT_SCREEN_PENDING = ErrorCode(
     "accounts.consent_not_on_screen",
     "该窗口屏幕上没有等待群众同意的帮办。",
@@ -149,12 +155,27 @@ def _clean_scope(scope) -> list[str]:
     return [s for s in ConsentScope.values if s in chosen]
 
 
+WITNESS_TRIES = dt.timedelta(minutes=30)
+
+
 def _check_witness(agent: User, username: str, password: str) -> User:
     """The second clerk of the agent's office who heard the citizen agree, proven by their
-    own password. Any failure is one refusal (it does not tell which part was wrong)."""
+    own password. Any failure is one refusal (it does not tell which part was wrong); it is
+    recorded in its own transaction, and after ``CHEGUAN_LOGIN_FAILURE_LIMIT`` refusals in
+    30 minutes the agent may not name a witness for a while (no guessing a colleague's
+    password through this form)."""
+    from cheguan.audit.models import AuditEvent
+
     username = (username or "").strip()[:150]
     if not username or not password:
         raise WITNESS_REQUIRED(field="witness")
+    recent = AuditEvent.objects.filter(
+        action="accounts.witness_refused",
+        actor_id=agent.pk,
+        occurred_at__gte=clock.now() - WITNESS_TRIES,
+    ).count()
+    if recent >= settings.AXES_FAILURE_LIMIT:
+        raise WITNESS_LOCKED(field="witness")
     witness = User.objects.filter(username=username).first()
     if (
         witness is None
@@ -165,12 +186,13 @@ def _check_witness(agent: User, username: str, password: str) -> User:
         or witness.office_id != agent.office_id
         or not witness.check_password(password)
     ):
-        record(
-            actor=Actor(user=agent),
-            action="accounts.witness_refused",
-            subject=agent,
-            data={"witness_id": witness.pk if witness is not None else None},
-        )
+        with transaction.atomic():
+            record(
+                actor=Actor(user=agent),
+                action="accounts.witness_refused",
+                subject=agent,
+                data={"witness_id": witness.pk if witness is not None else None},
+            )
         raise WITNESS_REFUSED(field="witness")
     return witness
 
@@ -190,7 +212,6 @@ def _audit_actor(session: AssistedSession, user: User | None = None) -> Actor:
     )
 
 
-@transaction.atomic
 def open_assisted_session(
     *,
     actor: Actor,
@@ -213,6 +234,35 @@ def open_assisted_session(
     ``screen_signed`` the session is pending until the citizen's own act confirms it;
     ``witnessed`` needs a second clerk of the office with their own password.
     """
+    agent: User = require(actor.user, "accounts.act_for_citizens")
+    witness = None
+    if consent_method == ConsentMethod.WITNESSED and consent_method in consent_methods_for(agent):
+        # Outside the opening's transaction: a refusal is recorded even though it is raised.
+        witness = _check_witness(agent, witness_username, witness_password)
+    return _open(
+        actor=actor,
+        id_number=id_number,
+        consent_method=consent_method,
+        consent_note=consent_note,
+        scope=scope,
+        vehicle_ids=vehicle_ids,
+        witness=witness,
+        replace=replace,
+    )
+
+
+@transaction.atomic
+def _open(
+    *,
+    actor: Actor,
+    id_number: str,
+    consent_method: str,
+    consent_note: str,
+    scope,
+    vehicle_ids,
+    witness: User | None,
+    replace: bool,
+) -> AssistedSession:
     from cheguan.registry.queries import find_person_by_document
 
     agent: User = require(actor.user, "accounts.act_for_citizens")
@@ -249,9 +299,6 @@ def open_assisted_session(
             return previous  # the consent given holds: one session, one consent
         if previous.citizen_id != person.pk and previous.confirmed_at is not None and not replace:
             raise SESSION_OPEN_FOR_ANOTHER(field="replace", citizen=previous.citizen.masked_name)
-    witness = None
-    if consent_method == ConsentMethod.WITNESSED:
-        witness = _check_witness(agent, witness_username, witness_password)
     for previous in open_sessions:
         _end(previous, reason=AssistedSessionEnd.REPLACED, at=now, actor=actor)
     pending = consent_method in PENDING_CONSENT_METHODS
@@ -273,7 +320,7 @@ def open_assisted_session(
     data = {
         "consent_method": consent_method,
         "citizen_elderly": person.is_elderly,
-        "scope": chosen_scope,
+        "consent_scope": chosen_scope,
         "vehicle_ids": session.consent_vehicle_ids,
     }
     if witness is not None:
@@ -346,7 +393,7 @@ def agree_on_screen(*, agent: User, session_id: int, agreed: bool) -> AssistedSe
         actor=_audit_actor(session, agent),
         action="accounts.assisted_session_confirmed",
         subject=session,
-        data={"consent_method": session.consent_method, "on": "window_screen"},
+        data={"consent_method": session.consent_method},
     )
     return session
 
