@@ -157,3 +157,43 @@ def test_every_link_on_a_roles_home_opens_a_page(ui, role):
             continue
         ui.check()
     assert failures == []
+
+
+def test_the_citizen_agrees_to_assisted_service_on_the_paired_screen(ui, browser):
+    office = factories.office()
+    clerk = factories.user(Role.CLERK, office=office, display_name="窗口三")
+    elder = factories.person(office_obj=office, name="王秀英", birth=dt.date(1950, 5, 5))
+    screen_context = browser.new_context(
+        locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 360, "height": 740}
+    )
+    screen = UI(page=screen_context.new_page(), base_url=ui.base_url, axe=ui.axe)
+    page = ui.page
+    screen.goto("/cases/window/screen/")
+    code = screen.page.locator(".pairing-code strong").inner_text()
+
+    ui.login(clerk, factories.PASSWORD)
+    ui.goto("/cases/window/pair/")
+    page.fill("#code", code)
+    ui.click_and_wait(page.locator("main form button.big"))
+    ui.goto("/accounts/assisted/")
+    page.fill("#id_number", elder.id_number)
+    page.uncheck("#scope-plates")
+    page.check("#consent-screen_signed")
+    ui.click_and_wait(page.locator("main form button.big"))
+    assert ui.path() == "/accounts/assisted/waiting/"
+    assert AssistedSession.objects.get(agent=clerk).confirmed_at is None
+
+    # The screen shows what was asked and who asks, by itself; the citizen agrees there.
+    expect(screen.page.locator("main")).to_contain_text("窗口三", timeout=15_000)
+    expect(screen.page.locator(".consent-scope")).to_contain_text("申领检验合格标志")
+    expect(screen.page.locator(".consent-scope")).not_to_contain_text("选择号牌号码")
+    screen.check()
+    agree = screen.page.locator('button[value="agree"]').bounding_box()
+    assert agree["y"] + agree["height"] <= 740
+    screen.click_and_wait(screen.page.locator('button[value="agree"]'))
+
+    ui.click_and_wait(page.locator('main a[href="/accounts/assisted/waiting/"]'))
+    assert ui.path() == "/accounts/assisted/current/"
+    expect(page.locator("main dl.facts")).to_contain_text("群众在窗口屏幕上点选同意")
+    assert AssistedSession.objects.get(agent=clerk).confirmed_at is not None
+    screen_context.close()

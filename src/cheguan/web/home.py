@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cheguan.accounts import queries as accounts_queries
 from cheguan.accounts.actor import Actor
 from cheguan.accounts.models import Role
 from cheguan.audit import queries as audit_queries
@@ -86,6 +87,7 @@ def _clerk(actor: Actor, request) -> dict:
     if session is not None:
         ctx["citizen"] = session.citizen
         ctx["vehicles"] = vehicle_cards(actor)
+        ctx["consent_vehicles"] = accounts_queries.consent_vehicles(session)
     return ctx
 
 
