@@ -201,3 +201,15 @@ def test_an_unpaired_screen_is_not_told_to_reload_until_it_is_paired_or_its_code
     assert screen.get("/cases/window/screen/state/").json()["version"] == shown
     clock.set_now(clock.now() + dt.timedelta(minutes=11))
     assert screen.get("/cases/window/screen/state/").json()["version"] != shown
+
+
+def test_screens_never_paired_are_forgotten_after_a_day(world, clock):
+    _new_screen()
+    _paired, code = _new_screen()
+    _pair(world.clerk, code)
+    clock.set_now(clock.now() + dt.timedelta(days=2))
+
+    _new_screen()
+
+    assert WindowScreen.objects.count() == 2
+    assert WindowScreen.objects.filter(clerk=world.clerk).exists()

@@ -67,6 +67,10 @@ def _fresh_code(now: dt.datetime) -> tuple[str, str]:
 def new_screen() -> tuple[WindowScreen, str, str]:
     """A screen opens the page for the first time: its secret (for its cookie) and code."""
     now = clock.now()
+    # Screens that were never paired leave nothing behind after a day.
+    WindowScreen.objects.filter(
+        clerk__isnull=True, created_at__lt=now - dt.timedelta(days=1)
+    ).delete()
     secret = secrets.token_urlsafe(32)
     code, hashed = _fresh_code(now)
     screen = WindowScreen.objects.create(
