@@ -59,7 +59,7 @@ def test_me_for_an_assisting_clerk_shows_the_citizen_masked(desk, client):
     _post(
         client,
         "/api/accounts/assisted-sessions",
-        {"id_number": desk.citizen.id_number, "consent_method": "signature_pad"},
+        {"id_number": desk.citizen.id_number, "consent_method": "signed"},
     )
 
     body = api_json(client.get("/api/accounts/me"))
@@ -71,7 +71,7 @@ def test_me_for_an_assisting_clerk_shows_the_citizen_masked(desk, client):
         "age": 68,
         "elderly": True,
     }
-    assert session["consent_method"] == "signature_pad" and session["ended_at"] is None
+    assert session["consent_method"] == "signed" and session["ended_at"] is None
     assert desk.citizen.id_number not in str(body)
 
 
@@ -114,8 +114,8 @@ def test_opening_without_consent_is_refused_beside_the_field(desk, client):
     assert r.status_code == 400
     assert r.json() == {
         "code": "accounts.consent_required",
-        "message": "开始帮办前必须记录群众的同意方式，可选：在同意书上签字；在电子签名板上签字；"
-        "口头同意，已由窗口摄像头录音录像。",
+        "message": "开始帮办前必须记录群众的同意方式，可选：群众在窗口屏幕上点选同意；"
+        "口头同意，由另一名窗口工作人员见证；在同意书上签字。",
         "field": "consent_method",
     }
     assert not AssistedSession.objects.exists()

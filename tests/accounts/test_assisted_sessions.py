@@ -34,7 +34,12 @@ def test_opening_records_consent_and_the_citizen_in_the_audit_trail(desk):
     assert (session.consent_method, session.consent_note) == ("signed", "签字表 No. 12")
     event = AuditEvent.objects.get(action="accounts.assisted_session_opened")
     assert (event.actor, event.on_behalf_of) == (desk.clerk, desk.citizen)
-    assert event.data == {"consent_method": "signed", "citizen_elderly": True}
+    assert event.data == {
+        "consent_method": "signed",
+        "citizen_elderly": True,
+        "consent_scope": ["vehicles", "inspection", "cases", "plates"],
+        "vehicle_ids": [],
+    }
     assert event.subject_id == str(session.pk)
 
 

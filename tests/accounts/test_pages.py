@@ -95,7 +95,7 @@ def test_logging_out_ends_the_clerks_assisted_session(desk, client):
     client.force_login(desk.clerk)
     client.post(
         "/accounts/assisted/",
-        {"id_number": desk.citizen.id_number, "consent_method": "signed"},
+        {"id_number": desk.citizen.id_number, "consent_method": "signed", "scope": "cases"},
     )
 
     r = client.post("/accounts/logout/")
@@ -150,7 +150,7 @@ def test_the_clerk_lands_on_the_citizen_page_after_opening(desk, client):
 
     r = client.post(
         "/accounts/assisted/",
-        {"id_number": desk.citizen.id_number, "consent_method": "verbal_recorded"},
+        {"id_number": desk.citizen.id_number, "consent_method": "signed", "scope": "cases"},
         follow=True,
         HTTP_ACCEPT_LANGUAGE="en",
     )
@@ -167,7 +167,10 @@ def test_the_clerk_lands_on_the_citizen_page_after_opening(desk, client):
 def test_a_younger_citizen_is_not_flagged_elderly(desk, make, client):
     young = make.person(office_obj=desk.office, birth=dt.date(1990, 6, 1))
     client.force_login(desk.clerk)
-    client.post("/accounts/assisted/", {"id_number": young.id_number, "consent_method": "signed"})
+    client.post(
+        "/accounts/assisted/",
+        {"id_number": young.id_number, "consent_method": "signed", "scope": "cases"},
+    )
 
     html = client.get("/accounts/assisted/current/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
@@ -197,7 +200,8 @@ def test_the_citizen_page_without_a_session_sends_the_clerk_to_start_one(desk, c
 def test_after_idling_out_the_start_page_says_so(desk, client, clock):
     client.force_login(desk.clerk)
     client.post(
-        "/accounts/assisted/", {"id_number": desk.citizen.id_number, "consent_method": "signed"}
+        "/accounts/assisted/",
+        {"id_number": desk.citizen.id_number, "consent_method": "signed", "scope": "cases"},
     )
     clock.set_now(START + dt.timedelta(minutes=45))
 
@@ -210,7 +214,8 @@ def test_after_idling_out_the_start_page_says_so(desk, client, clock):
 def test_ending_from_the_page_returns_to_the_start_page(desk, client):
     client.force_login(desk.clerk)
     client.post(
-        "/accounts/assisted/", {"id_number": desk.citizen.id_number, "consent_method": "signed"}
+        "/accounts/assisted/",
+        {"id_number": desk.citizen.id_number, "consent_method": "signed", "scope": "cases"},
     )
 
     r = client.post("/accounts/assisted/end/")

@@ -48,7 +48,7 @@ def test_a_code_goes_to_the_citizens_phone_and_nobody_acts_until_it_is_read_back
     caplog.set_level(logging.INFO)
 
     opened = _api(client, "/api/accounts/assisted-sessions",
-                  {"id_number": citizen.id_number, "consent_method": "sms_code"})  # fmt: skip
+                  {"id_number": citizen.id_number, "consent_method": "sms_code", "scope": "cases"})  # fmt: skip
     pending_read = client.get(f"/api/inspection/eligibility?vehicle_id={car.pk}")
     code = _code()
     confirmed = _api(client, "/api/accounts/assisted-sessions/confirm", {"code": code})
@@ -165,7 +165,8 @@ def test_the_counter_page_asks_for_the_code_then_acts(counter):
     client.force_login(agent)
 
     start = client.post(
-        "/accounts/assisted/", {"id_number": citizen.id_number, "consent_method": "sms_code"}
+        "/accounts/assisted/",
+        {"id_number": citizen.id_number, "consent_method": "sms_code", "scope": "cases"},
     )
     ask = client.get("/accounts/assisted/confirm/")
     done = client.post("/accounts/assisted/confirm/", {"code": _code()})

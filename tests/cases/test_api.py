@@ -589,13 +589,11 @@ def test_the_figures_come_with_their_definitions_and_groupings(client, world):
     assert [r["key"] for r in by_service["processing_time"]] == ["plate_replacement"]
 
 
-def test_figures_are_for_supervisors_and_the_period_must_make_sense(client, world):
-    error(
-        as_(client, world.clerk).get(
-            f"{API}/figures", {"start": "2026-11-01", "end": "2026-11-30"}
-        ),
-        403,
-    )
+def test_figures_are_for_the_office_and_the_period_must_make_sense(client, world, make):
+    # The office's clerks and supervisors read them (as on the page); a citizen does not.
+    period = {"start": "2026-11-01", "end": "2026-11-30"}
+    assert as_(client, world.clerk).get(f"{API}/figures", period).status_code == 200
+    error(as_(client, world.citizen_user).get(f"{API}/figures", period), 403)
     as_(client, world.supervisor)
     error(client.get(f"{API}/figures", {"start": "2026-11-30", "end": "2026-11-01"}), 422)
     error(client.get(f"{API}/figures", {"start": "2026-13-01", "end": "2026-11-01"}), 422)

@@ -428,26 +428,6 @@ def test_another_offices_clerk_gets_not_found_on_the_console(client, world, far_
     assert Case.objects.get(pk=case.pk).status == CaseStatus.SUBMITTED
 
 
-def test_the_rating_screen_opens_from_the_console_and_works_without_login(client, world):
-    case = world.completed()
-    page = html(login(client, world.clerk).post(f"/cases/console/{case.number}/screen/"))
-    url = page.split('class="screen-url">')[1].split("<")[0]
-    path = url.removeprefix("http://testserver")
-    client.logout()
-
-    screen = html(client.get(path))
-    thanks = html(client.post(path, {"score": "5"}))
-    later = html(client.get(path))
-    bad = client.get("/cases/screen/not-a-token/")
-
-    assert path.startswith("/cases/screen/")
-    assert '<body class="elder"' in screen
-    assert all(f'name="score" value="{v}"' in screen for v in range(1, 6))
-    assert Rating.objects.get(case=case).channel == "window_screen"
-    assert 'name="score"' not in thanks and 'name="score"' not in later
-    assert bad.status_code == 404
-
-
 # --- supervision ---------------------------------------------------------------------------------
 
 
@@ -528,7 +508,10 @@ def test_the_figures_page_shows_each_figure_with_its_definition(client, world):
     assert "100.0%" in page
     assert "补领、换领号牌" in page  # by service, by name
     assert 'id="month-error">Give the month as year and month, e.g. 2026-11.' in bad
-    assert login(client, world.clerk).get("/cases/figures/").status_code == 403
+    # The window reads its office's figures (not the CSV export, which stays the supervisors').
+    clerk_page = html(login(client, world.clerk).get("/cases/figures/", {"month": "2026-11"}))
+    assert "100.0%" in clerk_page and "figures.csv" not in clerk_page
+    assert client.get("/cases/figures.csv").status_code == 403
 
 
 def test_the_figures_export_as_csv_with_the_same_rows(client, world):

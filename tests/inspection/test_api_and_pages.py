@@ -108,7 +108,12 @@ def test_the_help_desk_finds_a_citizen_by_plate_and_starts_assisted_service(clie
     found = client.post("/inspection/desk/", {"q": city.vehicle.plate_number})
     started = client.post(
         "/inspection/desk/",
-        {"q": city.vehicle.plate_number, "action": "start", "consent_method": "signed"},
+        {
+            "q": city.vehicle.plate_number,
+            "action": "start",
+            "consent_method": "signed",
+            "scope": ["vehicles", "inspection"],
+        },
     )
     home = client.get("/inspection/")
 

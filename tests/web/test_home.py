@@ -103,9 +103,9 @@ def test_a_partner_sees_its_organisation_and_authorisation(client, make, clock, 
     org.save()
     html = page(client, agent)
     assert "宁波甬新汽车销售服务有限公司" in html
-    assert "Granted" in html
-    assert "2026-01-01 – 2028-12-31" in html
-    assert "Your organisation is authorised today." in html
+    assert 'class="standing status-ok">Authorised<' in html
+    assert "from 2026-01-01 until 2028-12-31" in html
+    assert "Your organisation is authorised today for the services above." in html
     assert 'href="/audit/"' in html
 
 
@@ -114,7 +114,7 @@ def test_a_suspended_partner_is_told_it_cannot_serve(client, make):
     agent.organisation.authorisation_status = AuthorisationStatus.SUSPENDED
     agent.organisation.save()
     html = page(client, agent)
-    assert "Suspended" in html
+    assert "Authorisation suspended" in html
     assert "not authorised today" in html
 
 

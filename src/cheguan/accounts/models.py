@@ -105,13 +105,32 @@ class ConsentMethod(models.TextChoices):
     # by the counter's card reader with the citizen present (CHEGUAN_PARTNER_CONSENT_METHODS).
     SMS_CODE = "sms_code", _("Code sent to the phone on record, read back by the citizen")
     ID_CARD_READ = "id_card_read", _("ID card read at the counter, the citizen present")
+    # At the office's window (CHEGUAN_CLERK_CONSENT_METHODS): the citizen agrees on the
+    # window's paired screen, or says so aloud before a second clerk of the office who
+    # confirms with their own password.
+    SCREEN_SIGNED = "screen_signed", _("Agreed on the window's screen by the citizen")
+    WITNESSED = "witnessed", _("Said aloud, witnessed by a second clerk")
 
 
+# The desk's methods a clerk may be offered; the setting chooses among them.
 CLERK_CONSENT_METHODS = (
+    ConsentMethod.SCREEN_SIGNED,
+    ConsentMethod.WITNESSED,
     ConsentMethod.SIGNED,
     ConsentMethod.SIGNATURE_PAD,
     ConsentMethod.VERBAL_RECORDED,
 )
+# A session with one of these is pending until the citizen's own act confirms it.
+PENDING_CONSENT_METHODS = (ConsentMethod.SMS_CODE, ConsentMethod.SCREEN_SIGNED)
+
+
+class ConsentScope(models.TextChoices):
+    """What the citizen agreed the agent may do for them (recorded on the session)."""
+
+    VEHICLES = "vehicles", _("See their vehicles and records")
+    INSPECTION = "inspection", _("Apply for inspection marks")
+    CASES = "cases", _("Apply for services and follow their cases")
+    PLATES = "plates", _("Choose a plate number")
 
 
 class AssistedSessionEnd(models.TextChoices):
@@ -120,6 +139,7 @@ class AssistedSessionEnd(models.TextChoices):
     REPLACED = "replaced", _("Replaced by a new session")
     CODE_FAILED = "code_failed", _("The consent code was not confirmed")
     AUTHORISATION_ENDED = "auth_ended", _("The partner's authorisation ended")
+    DECLINED = "declined", _("The citizen declined on the window's screen")
 
 
 class AssistedSessionQuerySet(models.QuerySet):
@@ -151,6 +171,14 @@ class AssistedSession(models.Model):
     office = models.ForeignKey("registry.Office", on_delete=models.PROTECT)
     consent_method = models.CharField(max_length=20, choices=ConsentMethod.choices)
     consent_note = models.CharField(max_length=200, blank=True)
+    # What was consented to: ConsentScope values, and the vehicles it is limited to (ids;
+    # empty: every vehicle of the citizen).
+    consent_scope = models.JSONField(default=list, blank=True)
+    consent_vehicle_ids = models.JSONField(default=list, blank=True)
+    # How, when witnessed: the second clerk of the office who heard the citizen agree.
+    witness = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="witnessed_sessions"
+    )
     consent_code_hash = models.CharField(max_length=64, blank=True)
     consent_code_expires_at = models.DateTimeField(null=True, blank=True)
     consent_attempts = models.PositiveSmallIntegerField(default=0)
@@ -173,7 +201,7 @@ class AssistedSession(models.Model):
             models.CheckConstraint(
                 condition=Q(ended_at__isnull=False)
                 | Q(confirmed_at__isnull=False)
-                | Q(consent_method="sms_code"),
+                | Q(consent_method__in=["screen_signed", "sms_code"]),
                 name="assisted_confirmed_unless_code_pending",
             ),
         ]
@@ -188,6 +216,10 @@ class AssistedSession(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+    @property
+    def scope_labels(self) -> list[str]:
+        return [str(ConsentScope(s).label) for s in self.consent_scope if s in ConsentScope]
 
 
 class ApiTokenQuerySet(models.QuerySet):

@@ -45,6 +45,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "cases.process": frozenset({R.CLERK, R.ADMIN}),
     "cases.view_office": frozenset({R.CLERK, R.INSPECTOR, R.SUPERVISOR, R.ADMIN}),
     "cases.supervise": frozenset({R.SUPERVISOR, R.ADMIN}),
+    # the office's own figures (aggregates, no one named): the window reads them too; the
+    # CSV export and the follow-ups stay the supervisors'
+    "cases.view_figures": frozenset({R.CLERK, R.SUPERVISOR, R.ADMIN}),
     "cases.manage_catalogue": frozenset({R.ADMIN}),
     # plates: release segments and keep the blocklist (admin); assign a held number at
     # registration, keep or swap numbers at the window (clerk)

@@ -42,3 +42,16 @@ def recently_ended_idle(agent) -> AssistedSession | None:
     if clock.now() - last.ended_at > dt.timedelta(hours=1):
         return None
     return last
+
+
+def consent_vehicles(session: AssistedSession) -> list:
+    """The vehicles the citizen's consent is limited to (empty: not limited)."""
+    if not session.consent_vehicle_ids:
+        return []
+    from cheguan.registry.models import Vehicle
+
+    return list(
+        Vehicle.objects.filter(
+            pk__in=session.consent_vehicle_ids, owner_person_id=session.citizen_id
+        ).order_by("pk")
+    )

@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("assisted/", views.assisted_start, name="assisted_start"),
     path("assisted/confirm/", views.assisted_confirm, name="assisted_confirm"),
+    path("assisted/waiting/", views.assisted_waiting, name="assisted_waiting"),
     path("assisted/current/", views.assisted_current, name="assisted_current"),
     path("assisted/end/", views.assisted_end, name="assisted_end"),
 ]

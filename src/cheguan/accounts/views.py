@@ -21,13 +21,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cheguan.accounts import queries, services
+from cheguan.accounts import consent_form, queries, services
 from cheguan.accounts.actor import Actor, actor_for
 from cheguan.accounts.login_limits import login_refusal
-from cheguan.accounts.models import ConsentMethod, Role
+from cheguan.accounts.models import ConsentMethod, ConsentScope, Role
 from cheguan.accounts.partners import REVOKED, partner_refusal
 from cheguan.accounts.permissions import require
-from cheguan.core.errors import DomainError, ValidationErrors
+from cheguan.accounts.queries import consent_vehicles
+from cheguan.core.errors import DomainError
 from cheguan.core.pages import error_page
 
 # The citizen services a clerk can open while acting for a citizen. Paths, not URL names:
@@ -120,43 +121,61 @@ _refused = error_page
 
 @login_required
 def assisted_start(request):
-    """The help desk: find a citizen by ID number, record consent, start acting for them."""
+    """The help desk: find a citizen by ID number, record what they consent to and how,
+    start acting for them."""
     try:
         require(request.user, "accounts.act_for_citizens")
     except DomainError as e:
         return _refused(request, e)
     errors: dict[str, str] = {}
     if request.method == "POST":
-        try:
-            services.open_assisted_session(
-                actor=actor_for(request),
-                id_number=request.POST.get("id_number", ""),
-                consent_method=request.POST.get("consent_method", ""),
-                consent_note=request.POST.get("consent_note", ""),
-            )
-        except ValidationErrors as many:
-            errors = {e.field or "form": e.message for e in many.errors}
-        except DomainError as e:
-            errors[e.field or "form"] = e.message
-        else:
-            if services.pending_assisted_session(request.user) is not None:
-                return redirect("accounts:assisted_confirm")
-            messages.success(
-                request, _("Assisted service started. You are now acting for the citizen.")
-            )
-            return redirect("accounts:assisted_current")
-    methods = services.consent_methods_for(request.user)
+        session, errors = consent_form.open_from_post(
+            request, id_number=request.POST.get("id_number", "")
+        )
+        if session is not None:
+            return _after_opening(request, session)
     return render(
         request,
         "accounts/assisted_start.html",
         {
-            "errors": errors,
-            "consent_methods": [(m, ConsentMethod(m).label) for m in methods],
-            "values": request.POST,
-            "current": getattr(request, "assisted_session", None),
+            **consent_form.context(
+                request,
+                errors=errors,
+                default_scope=ConsentScope.values,
+                current=consent_form.open_session(request),
+            ),
             "ended_idle": queries.recently_ended_idle(request.user),
         },
         status=400 if errors else 200,
+    )
+
+
+def _after_opening(request, session):
+    if session.consent_method == ConsentMethod.SMS_CODE and session.confirmed_at is None:
+        return redirect("accounts:assisted_confirm")
+    if session.confirmed_at is None:
+        return redirect("accounts:assisted_waiting")
+    messages.success(request, _("Assisted service started. You are now acting for the citizen."))
+    return redirect("accounts:assisted_current")
+
+
+@login_required
+def assisted_waiting(request):
+    """The clerk waits while the citizen reads the request on the window's screen."""
+    try:
+        require(request.user, "accounts.act_for_citizens")
+    except DomainError as e:
+        return _refused(request, e)
+    if getattr(request, "assisted_session", None) is not None:
+        return redirect("accounts:assisted_current")
+    pending = services.screen_consent_pending(request.user)
+    if pending is None:
+        messages.info(request, _("The citizen did not agree, or the request was ended."))
+        return redirect("accounts:assisted_start")
+    return render(
+        request,
+        "accounts/assisted_waiting.html",
+        {"session": pending, "consent_vehicles": consent_vehicles(pending)},
     )
 
 
@@ -208,7 +227,12 @@ def assisted_current(request):
     return render(
         request,
         "accounts/assisted_current.html",
-        {"session": session, "citizen": session.citizen, "services": CITIZEN_SERVICES},
+        {
+            "session": session,
+            "citizen": session.citizen,
+            "services": CITIZEN_SERVICES,
+            "consent_vehicles": consent_vehicles(session),
+        },
     )
 
 

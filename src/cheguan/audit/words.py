@@ -31,6 +31,7 @@ ACTIONS = {
     "accounts.logged_out": _("Logged out"),
     "accounts.login_failed": _("Login failed"),
     "accounts.password_changed": _("Password changed"),
+    "accounts.witness_refused": _("Witness to a consent not confirmed"),
     "alerts.raised": _("Alert raised"),
     "cases.accepted": _("Case accepted"),
     "cases.appeal_decided": _("Appeal against a rating decided"),
@@ -46,6 +47,9 @@ ACTIONS = {
     "cases.rated": _("Service rated"),
     "cases.rating_appealed": _("Appeal against a rating made"),
     "cases.rejected": _("Application not accepted"),
+    "cases.screen_case_shown": _("Case shown on the window's screen for rating"),
+    "cases.screen_paired": _("Window screen paired"),
+    "cases.screen_unpaired": _("Window screen pairing ended"),
     "cases.submitted": _("Application submitted"),
     "cases.terminated": _("Case ended by the office"),
     "cases.visit_recorded": _("Visit recorded"),
@@ -91,6 +95,11 @@ ACTIONS = {
 }
 
 KEYS = {
+    "case_id": _("Case (record number)"),
+    "consent_scope": _("Consented to"),
+    "screen_id": _("Window screen"),
+    "vehicle_ids": _("Vehicles (record numbers)"),
+    "witness_id": _("Witness (account number)"),
     "attempts": _("Attempts"),
     "available": _("Available"),
     "blocked": _("Blocked"),
@@ -201,6 +210,7 @@ SUBJECTS = {
     "cases.casedocument": _("Document"),
     "cases.rating": _("Rating"),
     "cases.followup": _("Bad-rating follow-up"),
+    "cases.windowscreen": _("Window screen"),
     "inspection.inspectionmark": _("Inspection mark"),
     "plates.draw": _("Plate-number draw"),
     "plates.platenumber": _("Plate number"),
@@ -264,6 +274,11 @@ def value_words(key: str, value: Any) -> str:
     if isinstance(value, str):
         if key in CHOICES and (label := _choice_label(key, value)):
             return label
+        if key == "consent_scope":
+            from cheguan.accounts.models import ConsentScope
+
+            if value in ConsentScope.values:
+                return str(ConsentScope(value).label)
         if key == "plate_type":
             return codes.name_of("plate_kind", value, english=_english())
         if ISO_MOMENT.match(value):

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from cheguan.cases.views import citizen, clerk, common, supervisor
+from cheguan.cases.views import citizen, clerk, common, screen, supervisor
 
 
 class CaseNumber:
@@ -42,6 +42,12 @@ urlpatterns = [
     path("console/<case:number>/reject/", clerk.reject, name="reject"),
     path("console/<case:number>/screen/", clerk.open_screen, name="open_screen"),
     path("screen/<str:token>/", clerk.screen, name="screen"),
+    # the window's paired screen (ADR 0017)
+    path("window/pair/", screen.pair, name="pair"),
+    path("window/screen/", screen.window_screen, name="window_screen"),
+    path("window/screen/state/", screen.window_screen_state, name="window_screen_state"),
+    path("window/screen/rate/", screen.window_screen_rate, name="window_screen_rate"),
+    path("window/screen/consent/", screen.window_screen_consent, name="window_screen_consent"),
     # supervision
     path("follow-ups/", supervisor.follow_ups, name="follow_ups"),
     path("follow-ups/<int:follow_up_id>/", supervisor.follow_up, name="follow_up"),

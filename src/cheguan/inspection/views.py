@@ -12,14 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cheguan.accounts import services as accounts_services
+from cheguan.accounts import consent_form
 from cheguan.accounts.actor import actor_for
-from cheguan.accounts.models import ConsentMethod
+from cheguan.accounts.models import ConsentScope
 from cheguan.accounts.permissions import has_capability, require
 from cheguan.cases import services as case_services
 from cheguan.cases.queries import applicant_label
 from cheguan.core import clock
-from cheguan.core.errors import NOT_FOUND, DomainError, ValidationErrors
+from cheguan.core.errors import NOT_FOUND, DomainError
 from cheguan.core.masking import refuse_personal_query
 from cheguan.core.pages import english, field_errors, pages, public
 from cheguan.inspection import queries, services, signing, words
@@ -205,33 +205,38 @@ def desk(request):
                 "No citizen or plate found. Enter an 18-character ID number or a plate such "
                 "as 浙B12345."
             )
-    if request.POST.get("action") == "start" and person is not None:
-        try:
-            accounts_services.open_assisted_session(
-                actor=actor,
-                id_number=person.id_number,
-                consent_method=request.POST.get("consent_method", ""),
-            )
-        except ValidationErrors as many:
-            errors.update({e.field or "form": e.message for e in many.errors})
-        except DomainError as e:
-            errors[e.field or "form"] = e.message
-        else:
-            return redirect("inspection:home")
     vehicles = Vehicle.objects.active().filter(owner_person=person).order_by("pk") if person else []
+    current = consent_form.open_session(request)
+    if request.POST.get("action") == "start" and person is not None:
+        session, consent_errors = consent_form.open_from_post(
+            request, id_number=person.id_number, vehicle_ids=[v.pk for v in vehicles]
+        )
+        errors.update(consent_errors)
+        if session is not None and session.confirmed_at is None:
+            return redirect("accounts:assisted_waiting")
+        if session is not None:
+            return redirect("inspection:home")
+    same_citizen = (
+        current is not None
+        and person is not None
+        and current.citizen_id == person.pk
+        and current.confirmed_at is not None
+    )
     return render(
         request,
         "inspection/desk.html",
         {
+            **consent_form.context(
+                request,
+                errors=errors,
+                default_scope=[ConsentScope.VEHICLES, ConsentScope.INSPECTION],
+                current=None if same_citizen else current,
+            ),
             "checks_waiting": queries.proof_checks(actor).count(),
             "q": query,
             "person": person,
             "cards": _cards(vehicles),
-            "errors": errors,
-            "consent_methods": [
-                (m, ConsentMethod(m).label)
-                for m in accounts_services.consent_methods_for(request.user)
-            ],
+            "same_citizen": same_citizen,
         },
         status=400 if errors else 200,
     )

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cheguan.accounts import queries as accounts_queries
 from cheguan.accounts.actor import Actor
 from cheguan.accounts.models import Role
 from cheguan.audit import queries as audit_queries
 from cheguan.core import clock
 from cheguan.registry import queries as registry_queries
 from cheguan.registry import status_words
-from cheguan.registry.models import Vehicle, VehicleStatus
+from cheguan.registry.models import Standing, Vehicle, VehicleStatus
 from cheguan.registry.status_words import StatusWords
 
 RECENT_EVENTS = 5
@@ -86,6 +87,7 @@ def _clerk(actor: Actor, request) -> dict:
     if session is not None:
         ctx["citizen"] = session.citizen
         ctx["vehicles"] = vehicle_cards(actor)
+        ctx["consent_vehicles"] = accounts_queries.consent_vehicles(session)
     return ctx
 
 
@@ -98,12 +100,28 @@ def _supervisor(actor: Actor) -> dict:
     return {"office": actor.office, "recent_events": _recent_events(actor)}
 
 
-def _partner(actor: Actor) -> dict:
+def _authorised_services(organisation, language: str) -> list[str]:
+    """The names of the catalogue services the organisation is authorised for."""
+    from cheguan.cases.queries import catalogue
+
+    codes = list(organisation.authorised_services or [])
+    names = {s.code: s.name_in(language) for s in catalogue(office_id=organisation.office_id)}
+    return [names.get(code, code) for code in codes]
+
+
+def _partner(actor: Actor, request) -> dict:
     organisation = registry_queries.organisations_for(actor).first()
     today = clock.today()
+    standing = organisation.standing_on(today) if organisation is not None else None
+    language = "en" if (getattr(request, "LANGUAGE_CODE", "") or "").startswith("en") else "zh-hans"
     return {
         "organisation": organisation,
-        "authorised_today": organisation is not None and organisation.is_authorised_on(today),
+        "standing": standing,
+        "standing_label": Standing(standing).label if standing else "",
+        "authorised_today": standing == Standing.AUTHORISED,
+        "authorised_services": _authorised_services(organisation, language)
+        if organisation is not None
+        else [],
         "recent_events": _recent_events(actor),
     }
 
@@ -124,7 +142,7 @@ def context_for(request) -> dict:
     if role == Role.SUPERVISOR:
         return _supervisor(actor)
     if actor.user.is_partner:
-        return _partner(actor)
+        return _partner(actor, request)
     if role == Role.ADMIN:
         return {"office": actor.office, "recent_events": _recent_events(actor)}
     return _office_staff(actor)

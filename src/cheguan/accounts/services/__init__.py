@@ -14,6 +14,10 @@ from cheguan.accounts.services.assisted import (
     NO_ASSISTED_SESSION,
     NO_PHONE_ON_RECORD,
     NOT_PENDING,
+    SESSION_OPEN_FOR_ANOTHER,
+    WITNESS_REFUSED,
+    WITNESS_REQUIRED,
+    agree_on_screen,
     confirm_assisted_session,
     consent_methods_for,
     current_assisted_session,
@@ -22,6 +26,7 @@ from cheguan.accounts.services.assisted import (
     expire_idle_assisted_sessions,
     open_assisted_session,
     pending_assisted_session,
+    screen_consent_pending,
 )
 from cheguan.accounts.services.passwords import change_password
 from cheguan.accounts.services.tokens import (
@@ -42,7 +47,11 @@ __all__ = [
     "NOT_PENDING",
     "NO_ASSISTED_SESSION",
     "NO_PHONE_ON_RECORD",
+    "SESSION_OPEN_FOR_ANOTHER",
     "TOKEN_NAME_REQUIRED",
+    "WITNESS_REFUSED",
+    "WITNESS_REQUIRED",
+    "agree_on_screen",
     "change_password",
     "confirm_assisted_session",
     "consent_methods_for",
@@ -55,5 +64,6 @@ __all__ = [
     "pending_assisted_session",
     "revoke_api_token",
     "revoke_organisation_tokens",
+    "screen_consent_pending",
     "user_for_token",
 ]

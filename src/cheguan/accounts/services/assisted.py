@@ -21,9 +21,12 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from cheguan.accounts.actor import Actor
 from cheguan.accounts.models import (
     CLERK_CONSENT_METHODS,
+    PENDING_CONSENT_METHODS,
     AssistedSession,
     AssistedSessionEnd,
     ConsentMethod,
+    ConsentScope,
+    Role,
     User,
 )
 from cheguan.accounts.partners import require_partner_authorised
@@ -87,6 +90,41 @@ NOT_PENDING = ErrorCode(
     404,
 )
 
+SCOPE_REQUIRED = ErrorCode(
+    "accounts.consent_scope_required",
+    "请勾选群众同意代办的事项。",
+    "Tick what the citizen agreed you may do for them.",
+)
+WITNESS_REQUIRED = ErrorCode(
+    "accounts.witness_required",
+    "口头同意须由本所另一名窗口工作人员见证：请其输入本人的用户名和密码。",
+    "Spoken consent needs a second clerk of this office as witness: they enter their own user name and password.",
+)
+WITNESS_REFUSED = ErrorCode(
+    "accounts.witness_refused",
+    "见证人的用户名或密码不正确，或其不是本所另一名窗口工作人员。",
+    "The witness's user name or password is wrong, or they are not another clerk of this office.",
+    422,
+)
+SESSION_OPEN_FOR_ANOTHER = ErrorCode(
+    "accounts.assisted_session_open",
+    "您正在为{citizen}办理帮办。开始为另一位群众帮办会结束当前帮办，请确认。",
+    "You are acting for {citizen}. Starting assisted service for another citizen ends that one: confirm to go on.",
+    409,
+)
+WITNESS_LOCKED = ErrorCode(
+    "accounts.witness_locked",
+    "见证人验证失败次数过多，请30分钟后再试，或改用其他同意方式。",
+    "Too many failed witness confirmations: try again in 30 minutes, or take consent another way.",
+    429,
+)
+NOT_SCREEN_PENDING = ErrorCode(
+    "accounts.consent_not_on_screen",
+    "该窗口屏幕上没有等待群众同意的帮办。",
+    "No assisted service is waiting for the citizen's consent on this screen.",
+    404,
+)
+
 CODE_DIGITS = 6
 CODE_VALID_FOR = dt.timedelta(minutes=5)
 CODE_ATTEMPTS = 5
@@ -97,14 +135,66 @@ def _idle_limit() -> dt.timedelta:
 
 
 def consent_methods_for(user: User) -> tuple[str, ...]:
-    """The consent methods this agent may record: the desk's for a clerk, the partner
-    setting's for a partner's agent."""
+    """The consent methods this agent may record: for a clerk the desk's methods the office
+    chose (``CHEGUAN_CLERK_CONSENT_METHODS``), for a partner's agent the partner setting's."""
     if user.is_partner:
         allowed = set(settings.CHEGUAN_PARTNER_CONSENT_METHODS)
         return tuple(
             m for m in (ConsentMethod.SMS_CODE, ConsentMethod.ID_CARD_READ) if m in allowed
         )
-    return tuple(CLERK_CONSENT_METHODS)
+    allowed = set(settings.CHEGUAN_CLERK_CONSENT_METHODS)
+    return tuple(m for m in CLERK_CONSENT_METHODS if m in allowed)
+
+
+def _clean_scope(scope) -> list[str]:
+    """The scope in the catalogue's order; ``None`` (an API client that names none) is
+    every citizen service, recorded as such."""
+    if scope is None:
+        return list(ConsentScope.values)
+    chosen = {str(s) for s in scope}
+    return [s for s in ConsentScope.values if s in chosen]
+
+
+WITNESS_TRIES = dt.timedelta(minutes=30)
+
+
+def _check_witness(agent: User, username: str, password: str) -> User:
+    """The second clerk of the agent's office who heard the citizen agree, proven by their
+    own password. Any failure is one refusal (it does not tell which part was wrong); it is
+    recorded in its own transaction, and after ``CHEGUAN_LOGIN_FAILURE_LIMIT`` refusals in
+    30 minutes the agent may not name a witness for a while (no guessing a colleague's
+    password through this form)."""
+    from cheguan.audit.models import AuditEvent
+
+    username = (username or "").strip()[:150]
+    if not username or not password:
+        raise WITNESS_REQUIRED(field="witness")
+    recent = AuditEvent.objects.filter(
+        action="accounts.witness_refused",
+        actor_id=agent.pk,
+        occurred_at__gte=clock.now() - WITNESS_TRIES,
+    ).count()
+    if recent >= settings.AXES_FAILURE_LIMIT:
+        raise WITNESS_LOCKED(field="witness")
+    witness = User.objects.filter(username=username).first()
+    if (
+        witness is None
+        or not witness.is_active
+        or witness.pk == agent.pk
+        or witness.role != Role.CLERK
+        or witness.office_id is None
+        or witness.office_id != agent.office_id
+        or not witness.check_password(password)
+    ):
+        with transaction.atomic():
+            record(
+                actor=Actor(user=agent),
+                action="accounts.witness_refused",
+                subject=agent,
+                data={"witness_id": witness.pk if witness is not None else None},
+            )
+        raise WITNESS_REFUSED(field="witness")
+    return witness
 
 
 def _methods_words(methods) -> Bi:
@@ -122,25 +212,70 @@ def _audit_actor(session: AssistedSession, user: User | None = None) -> Actor:
     )
 
 
-@transaction.atomic
 def open_assisted_session(
-    *, actor: Actor, id_number: str, consent_method: str, consent_note: str = ""
+    *,
+    actor: Actor,
+    id_number: str,
+    consent_method: str,
+    consent_note: str = "",
+    scope=None,
+    vehicle_ids=(),
+    witness_username: str = "",
+    witness_password: str = "",
+    replace: bool = True,
 ) -> AssistedSession:
-    """Start acting for a citizen of the agent's office, found by ID number, with consent.
+    """Start acting for a citizen of the agent's office, found by ID number, with consent:
+    what they agreed to (``scope``, limited to ``vehicle_ids`` if given) and how.
 
-    An open session of the same agent is ended first (reason ``replaced``): one citizen at a
-    time. With ``sms_code`` the session is pending until :func:`confirm_assisted_session`.
+    One session, one consent: if the agent already acts for this same citizen, that session
+    is returned as it is (no second consent is asked). If they act for another citizen, the
+    open session is ended (reason ``replaced``) only when ``replace`` is true, else
+    ``accounts.assisted_session_open`` asks the agent to confirm. With ``sms_code`` or
+    ``screen_signed`` the session is pending until the citizen's own act confirms it;
+    ``witnessed`` needs a second clerk of the office with their own password.
     """
+    agent: User = require(actor.user, "accounts.act_for_citizens")
+    witness = None
+    if consent_method == ConsentMethod.WITNESSED and consent_method in consent_methods_for(agent):
+        # Outside the opening's transaction: a refusal is recorded even though it is raised.
+        witness = _check_witness(agent, witness_username, witness_password)
+    return _open(
+        actor=actor,
+        id_number=id_number,
+        consent_method=consent_method,
+        consent_note=consent_note,
+        scope=scope,
+        vehicle_ids=vehicle_ids,
+        witness=witness,
+        replace=replace,
+    )
+
+
+@transaction.atomic
+def _open(
+    *,
+    actor: Actor,
+    id_number: str,
+    consent_method: str,
+    consent_note: str,
+    scope,
+    vehicle_ids,
+    witness: User | None,
+    replace: bool,
+) -> AssistedSession:
     from cheguan.registry.queries import find_person_by_document
 
     agent: User = require(actor.user, "accounts.act_for_citizens")
     require_partner_authorised(actor)
     methods = consent_methods_for(agent)
+    chosen_scope = _clean_scope(scope)
     problems: list[DomainError] = []
     if not (id_number or "").strip():
         problems.append(ID_NUMBER_REQUIRED(field="id_number"))
     if consent_method not in methods:
         problems.append(CONSENT_REQUIRED(field="consent_method", methods=_methods_words(methods)))
+    if not chosen_scope:
+        problems.append(SCOPE_REQUIRED(field="scope"))
     if len(problems) > 1:
         raise ValidationErrors(problems)
     if problems:
@@ -154,11 +289,20 @@ def open_assisted_session(
     # Serialise this agent's opens (a double-click sends two): lock the agent's own row.
     User.objects.select_for_update().filter(pk=agent.pk).first()
     now = clock.now()
-    for previous in AssistedSession.objects.select_for_update().filter(
-        agent=agent, ended_at__isnull=True
-    ):
+    open_sessions = list(
+        AssistedSession.objects.select_for_update()
+        .select_related("citizen")
+        .filter(agent=agent, ended_at__isnull=True)
+    )
+    for previous in open_sessions:
+        if previous.citizen_id == person.pk and previous.confirmed_at is not None:
+            return previous  # the consent given holds: one session, one consent
+        if previous.citizen_id != person.pk and previous.confirmed_at is not None and not replace:
+            raise SESSION_OPEN_FOR_ANOTHER(field="replace", citizen=previous.citizen.masked_name)
+    for previous in open_sessions:
         _end(previous, reason=AssistedSessionEnd.REPLACED, at=now, actor=actor)
-    pending = consent_method == ConsentMethod.SMS_CODE
+    pending = consent_method in PENDING_CONSENT_METHODS
+    own_vehicles = set(person.vehicles.values_list("pk", flat=True)) if vehicle_ids else set()
     session = AssistedSession.objects.create(
         agent=agent,
         organisation_id=agent.organisation_id,
@@ -166,12 +310,22 @@ def open_assisted_session(
         office=office,
         consent_method=consent_method,
         consent_note=(consent_note or "").strip()[:200],
+        consent_scope=chosen_scope,
+        consent_vehicle_ids=sorted(int(v) for v in vehicle_ids if int(v) in own_vehicles),
+        witness=witness,
         started_at=now,
         last_activity_at=now,
         confirmed_at=None if pending else now,
     )
-    data = {"consent_method": consent_method, "citizen_elderly": person.is_elderly}
-    if pending:
+    data = {
+        "consent_method": consent_method,
+        "citizen_elderly": person.is_elderly,
+        "consent_scope": chosen_scope,
+        "vehicle_ids": session.consent_vehicle_ids,
+    }
+    if witness is not None:
+        data["witness_id"] = witness.pk
+    if consent_method == ConsentMethod.SMS_CODE:
         code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
         session.consent_code_hash = _code_hash(session.pk, code)
         session.consent_code_expires_at = now + CODE_VALID_FOR
@@ -195,6 +349,55 @@ def open_assisted_session(
     return session
 
 
+def screen_consent_pending(agent: User) -> AssistedSession | None:
+    """The agent's session waiting for the citizen to agree on the window's screen."""
+    return (
+        AssistedSession.objects.select_related("citizen", "agent")
+        .filter(
+            agent=agent,
+            ended_at__isnull=True,
+            confirmed_at__isnull=True,
+            consent_method=ConsentMethod.SCREEN_SIGNED,
+        )
+        .first()
+    )
+
+
+@transaction.atomic
+def agree_on_screen(*, agent: User, session_id: int, agreed: bool) -> AssistedSession:
+    """The citizen answers on the screen paired with ``agent``'s window (the caller has
+    proven the pairing): agreed starts the session, declined ends it. Only the session the
+    screen was shown (its id) is answered, and only while it waits."""
+    session = (
+        AssistedSession.objects.select_for_update()
+        .select_related("citizen")
+        .filter(
+            pk=session_id,
+            agent=agent,
+            ended_at__isnull=True,
+            confirmed_at__isnull=True,
+            consent_method=ConsentMethod.SCREEN_SIGNED,
+        )
+        .first()
+    )
+    if session is None:
+        raise NOT_SCREEN_PENDING()
+    now = clock.now()
+    if not agreed:
+        _end(session, reason=AssistedSessionEnd.DECLINED, at=now, actor=Actor(user=agent))
+        return session
+    session.confirmed_at = now
+    session.last_activity_at = now
+    session.save(update_fields=["confirmed_at", "last_activity_at"])
+    record(
+        actor=_audit_actor(session, agent),
+        action="accounts.assisted_session_confirmed",
+        subject=session,
+        data={"consent_method": session.consent_method},
+    )
+    return session
+
+
 def confirm_assisted_session(*, actor: Actor, code: str) -> AssistedSession:
     """The citizen read the code back: the agent's pending session starts.
 
@@ -213,7 +416,12 @@ def _try_code(*, actor: Actor, code: str) -> tuple[AssistedSession, DomainError 
     session = (
         AssistedSession.objects.select_for_update()
         .select_related("citizen")
-        .filter(agent=agent, ended_at__isnull=True, confirmed_at__isnull=True)
+        .filter(
+            agent=agent,
+            ended_at__isnull=True,
+            confirmed_at__isnull=True,
+            consent_method=ConsentMethod.SMS_CODE,
+        )
         .first()
     )
     if session is None:
@@ -326,7 +534,12 @@ def pending_assisted_session(agent: User) -> AssistedSession | None:
     """The agent's session waiting for the citizen's consent code, if any."""
     return (
         AssistedSession.objects.select_related("citizen")
-        .filter(agent=agent, ended_at__isnull=True, confirmed_at__isnull=True)
+        .filter(
+            agent=agent,
+            ended_at__isnull=True,
+            confirmed_at__isnull=True,
+            consent_method=ConsentMethod.SMS_CODE,
+        )
         .first()
     )
 

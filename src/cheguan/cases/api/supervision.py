@@ -238,7 +238,7 @@ def office_figures(
 ):
     """Computed from the records (SQL aggregates); each figure's definition is included."""
     actor = actor_for(request)
-    office_id = require_office(actor.user, "cases.supervise")
+    office_id = require_office(actor.user, "cases.view_figures")
     if not (EARLIEST <= start <= end <= LATEST) or (end - start).days > 3660:
         raise INVALID_INPUT(
             field="end",

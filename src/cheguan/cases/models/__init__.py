@@ -33,6 +33,7 @@ from cheguan.cases.models.rating import (
     RatingChannel,
     Score,
 )
+from cheguan.cases.models.screen import WindowScreen
 
 __all__ = [
     "CLOSED_STATUSES",
@@ -66,4 +67,5 @@ __all__ = [
     "Service",
     "Visit",
     "VisitKind",
+    "WindowScreen",
 ]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +22,7 @@ from cheguan.cases.models import (
     Score,
     VisitKind,
 )
+from cheguan.cases.services import screens
 from cheguan.cases.services.ratings import case_for_screen_token
 from cheguan.cases.views.common import case_facts, owner_path
 from cheguan.core.errors import DomainError
@@ -95,6 +95,7 @@ def _console_context(request, case: Case, **extra) -> dict:
         "may_add_document": generic and not case.is_closed and case.status != S.ACCEPTED,
         "may_visit": not case.is_closed,
         "may_screen": case.status in RATEABLE_STATUSES and facts["rating"] is None,
+        "paired_screen": screens.current_screen(actor_for(request)),
         "owner_refusal": "",
         "errors": {},
         "values": {},
@@ -219,12 +220,15 @@ def reject(request, number: str):
 @require_POST
 @pages
 def open_screen(request, number: str):
-    """Make the signed link for the second screen and show it on the console."""
+    """Show the case's rating on the screen paired with this clerk's window (ADR 0017)."""
     case = _clerk_case(request, number)
-    token = services.screen_token_for(actor=actor_for(request), case=case)
-    url = request.build_absolute_uri(reverse("cases:screen", args=[token]))
-    context = _console_context(request, case, screen_url=url)
-    return render(request, "cases/console_case.html", context)
+    try:
+        screens.push_case(actor=actor_for(request), case=case)
+    except DomainError as e:
+        context = _console_context(request, case, errors={"screen": field_errors(e)})
+        return render(request, "cases/console_case.html", context, status=e.status)
+    messages.success(request, _("The rating is on your window's screen; the citizen taps it."))
+    return redirect("cases:console_case", number=case.number)
 
 
 @public

@@ -176,9 +176,9 @@ def _labels(request, office_id: int) -> dict[str, str]:
     return names
 
 
-def _dashboard(request):
+def _dashboard(request, capability: str):
     actor = actor_for(request)
-    require(request.user, "cases.supervise")
+    require(request.user, capability)
     period, month, errors = _period(request)
     data = figures.dashboard(office_id=request.user.office_id, period=period)
     return actor, period, month, errors, data
@@ -186,7 +186,8 @@ def _dashboard(request):
 
 @pages
 def figures_page(request):
-    _actor, period, month, errors, data = _dashboard(request)
+    """The office's own figures: clerks and supervisors of the office read them."""
+    _actor, period, month, errors, data = _dashboard(request, "cases.view_figures")
     labels = _labels(request, request.user.office_id)
     en = english(request)
     defs = {k: (v.en if en else v.zh) for k, v in figures.DEFINITIONS.items()}
@@ -272,7 +273,13 @@ def figures_page(request):
     return render(
         request,
         "cases/figures.html",
-        {"sections": sections, "month": month, "period": period, "errors": errors},
+        {
+            "sections": sections,
+            "month": month,
+            "period": period,
+            "errors": errors,
+            "may_export": has_capability(request.user, "cases.supervise"),
+        },
         status=400 if errors else 200,
     )
 
@@ -280,7 +287,7 @@ def figures_page(request):
 @pages
 def figures_csv(request):
     """The dashboard's rows, one value per line: figure, grouping, key, measure, value."""
-    _actor, period, month, errors, data = _dashboard(request)
+    _actor, period, month, errors, data = _dashboard(request, "cases.supervise")
     if errors:
         return HttpResponse(errors["month"], status=400, content_type="text/plain; charset=utf-8")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
