@@ -4,15 +4,14 @@ segments. Thin: the rules are in ``plates.services`` and the reads in ``plates.q
 the same functions the API calls.
 
 The draw page works without JavaScript (drawing and picking are plain forms); a small
-inline script, allowed by the page's CSP nonce, only counts the offer's time down.
+static script (``plates/countdown.js``; the CSP allows no inline script) only counts the
+offer's time down.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from csp.constants import NONCE
-from csp.decorators import csp_update
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,8 +26,6 @@ from cheguan.core.errors import NOT_FOUND, DomainError
 from cheguan.plates import formats, queries, services
 from cheguan.plates.models import DrawStatus, NumberState
 
-# The countdown is the page's only script: allow it by nonce, nothing else inline.
-countdown_script = csp_update({"script-src": [NONCE]})
 LOG_PAGE = 50
 
 
@@ -96,7 +93,6 @@ def _selection_page(request, case, *, error: DomainError | None = None, status: 
     return render(request, "plates/selection.html", context, status=status)
 
 
-@countdown_script
 @pages
 def selection(request, number: str):
     """The draw page of one case: draw, the twenty numbers with the time left, the held
@@ -105,7 +101,6 @@ def selection(request, number: str):
     return _selection_page(request, queries.plate_case_for(actor, number))
 
 
-@countdown_script
 @pages
 @require_POST
 def draw(request, number: str):
@@ -122,7 +117,6 @@ def draw(request, number: str):
     return redirect("plates:selection", number=case.number)
 
 
-@countdown_script
 @pages
 def pick(request, draw_id: int):
     """GET: "keep this number?" with the time left (one task per page, nothing is held yet).
