@@ -336,3 +336,18 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 # Local plate-selection rules (draw size, offer and hold times, quotas, composition rules,
 # bans). Empty: the defaults of cheguan.plates.conf.DEFAULTS (DOMAIN.md §2.3).
 CHEGUAN_PLATES: dict = {}
+
+# --- the office -------------------------------------------------------------------------
+# Who runs the service, in the footer of every page: the office's name, address, opening
+# hours and hotline, in Chinese and English. A deployment sets its own with CHEGUAN_OFFICE
+# (JSON, the same shape; keys left out keep these values). An empty value is not shown; an
+# empty name is the office's own (registry.Office) when the platform serves one office.
+CHEGUAN_OFFICE: dict = {
+    "name": {"zh-hans": "", "en": ""},
+    "address": {"zh-hans": "", "en": ""},
+    "hours": {
+        "zh-hans": "周一至周五 8:30–12:00，13:30–17:00（法定节假日除外）",
+        "en": "Monday to Friday 8:30–12:00 and 13:30–17:00, except public holidays",
+    },
+    "hotline": "12123",
+} | json.loads(os.environ.get("CHEGUAN_OFFICE") or "{}")

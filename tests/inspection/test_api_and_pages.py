@@ -36,7 +36,7 @@ def test_apply_through_the_api_issues_and_verify_says_valid(client, city):
     assert mark["valid_until"] == "2028-07-01"
     assert verdict == {
         "status": "valid",
-        "plate": signing.mask_plate(mark["plate"]),
+        "plate": mark["plate"],
         "valid_until": "2028-07-01",
     }
 

@@ -397,6 +397,7 @@ def test_anyone_reads_the_days_draws_with_the_applicants_masked(client, plates):
         "plate_type_name": entry["plate_type_name"],
         "applicant": "王*国",
         "seed": draw.seed,
+        "committed": True,
         "pool_version": 1,
         "pool_size": 1000,
         "candidates": len(draw.candidates),

@@ -22,8 +22,8 @@ draw would fail it with probability alpha = 0.001. The critical value is
 Statistical Methods, §1.3.6.7.4 "Critical Values of the Chi-Square Distribution" (the same
 value scipy gives, to three decimals).
 
-Reproducibility: the draw's seed comes from ``secrets.token_bytes``; the test replaces it
-with ``random.Random(SEED).randbytes``, and the pool starts the same every time, so the
+Reproducibility: the draw's seed is an HMAC of the day's secret seed (``secrets``) and the
+draw's id (ADR 0014); the test replaces it with ``random.Random(SEED).randbytes``, and the pool starts the same every time, so the
 whole sequence of draws — hence T — is deterministic: this test either always passes or
 always fails for a given code base. The 0.1% is the chance that a fair sampler would have
 produced a failing sequence for an arbitrary seed; it is not a flake rate.
@@ -85,8 +85,9 @@ def chi_square(counts: Counter, numbers: list[str], draws: int) -> float:
 def pool(plates, settings, monkeypatch):
     """101 free numbers, one case allowed any number of draws, seeds from a fixed PRNG."""
     settings.CHEGUAN_PLATES = {"DRAWS_PER_CASE": DRAWS + 1, "DRAW_SIZE": DRAW_SIZE}
+    stream = random.Random(SEED)
     monkeypatch.setattr(
-        "cheguan.plates.services.draw.secrets.token_bytes", random.Random(SEED).randbytes
+        "cheguan.plates.seeds.draw_seed", lambda _secret, _identity: stream.randbytes(32)
     )
     for first, last in SEGMENTS:
         plates.release(first=first, last=last)

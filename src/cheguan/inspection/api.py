@@ -256,7 +256,12 @@ def verify(
     v: str = Query("", max_length=64),
     p: str = Query("", max_length=64),
     sig: str = Query("", max_length=128),
+    serial: str = Query("", max_length=64, description="a serial typed in (no QR code)"),
 ):
-    """Public: valid / expired / revoked / forged, with the masked plate and validity only."""
-    verdict = signing.check(serial=s, valid_until=v, plate=p, sig=sig)
+    """Public: valid / expired / revoked / forged (a QR code's fields) or unknown (a typed
+    serial the office never issued), with the plate and validity only."""
+    if serial and not (s or v or p or sig):
+        verdict = signing.check_serial(serial)
+    else:
+        verdict = signing.check(serial=s, valid_until=v, plate=p, sig=sig)
     return {"status": verdict.status, "plate": verdict.plate, "valid_until": verdict.valid_until}

@@ -46,24 +46,36 @@ def verify_url(mark: InspectionMark, base_url: str = "") -> str:
     return f"{base}/inspection/verify/?{verify_query(mark)}"
 
 
-def mask_plate(plate: str) -> str:
-    """浙B12345 → 浙B1**45: enough to match the car in front of you, not to look it up."""
-    if len(plate) <= 5:
-        return plate[:2] + "*" * max(len(plate) - 2, 0)
-    return plate[:3] + "*" * (len(plate) - 5) + plate[-2:]
-
-
 @dataclass(frozen=True)
 class Verdict:
-    status: str  # valid / expired / revoked / forged
-    plate: str = ""  # masked
+    """What the public verify page (and ``GET /api/inspection/verify``) says.
+
+    ``status``: valid / expired / revoked; forged (a QR code altered or not signed by the
+    office) or unknown (a typed serial the office never issued). The plate is shown in full:
+    it is on the car the officer is looking at, and matching the two is the point."""
+
+    status: str
+    plate: str = ""
     valid_until: dt.date | None = None
+    serial: str = ""
+
+
+MAX_FIELD = 64
+
+
+def _verdict_of(mark: InspectionMark) -> Verdict:
+    shown = Verdict("valid", mark.plate_number, mark.valid_until, mark.serial)
+    if mark.revoked_at is not None:
+        return Verdict("revoked", shown.plate, shown.valid_until, shown.serial)
+    if mark.valid_until < clock.today():
+        return Verdict("expired", shown.plate, shown.valid_until, shown.serial)
+    return shown
 
 
 def check(*, serial: str, valid_until: str, plate: str, sig: str) -> Verdict:
     """What the public verify page says about a scanned code."""
     serial, valid_until, plate, sig = (str(x or "") for x in (serial, valid_until, plate, sig))
-    if max(len(serial), len(valid_until), len(plate), len(sig)) > 64:
+    if max(len(serial), len(valid_until), len(plate), len(sig)) > MAX_FIELD:
         return Verdict("forged")
     expected = sign(serial, valid_until, plate)
     if not sig or not constant_time_compare(expected, sig):
@@ -71,9 +83,19 @@ def check(*, serial: str, valid_until: str, plate: str, sig: str) -> Verdict:
     mark = InspectionMark.objects.filter(serial=serial).first()
     if mark is None or mark.valid_until.isoformat() != valid_until or mark.plate_number != plate:
         return Verdict("forged")
-    shown = Verdict("valid", mask_plate(mark.plate_number), mark.valid_until)
-    if mark.revoked_at is not None:
-        return Verdict("revoked", shown.plate, shown.valid_until)
-    if mark.valid_until < clock.today():
-        return Verdict("expired", shown.plate, shown.valid_until)
-    return shown
+    return _verdict_of(mark)
+
+
+def normalise_serial(typed: str) -> str:
+    """A serial as people type it: spaces and dashes dropped, letters in capitals."""
+    return "".join(ch for ch in str(typed or "")[:MAX_FIELD] if ch.isalnum()).upper()
+
+
+def check_serial(typed: str) -> Verdict:
+    """A serial typed in when the QR code cannot be scanned: unknown unless the office
+    issued it."""
+    serial = normalise_serial(typed)
+    mark = InspectionMark.objects.filter(serial=serial).first() if serial else None
+    if mark is None:
+        return Verdict("unknown", serial=serial[:24])
+    return _verdict_of(mark)

@@ -321,11 +321,24 @@ def check_document(request, number: str, code: str):
 
 @public
 def verify(request):
-    """Public, no login: valid / expired / revoked / forged; the masked plate and validity."""
-    verdict = signing.check(
-        serial=request.GET.get("s", ""),
-        valid_until=request.GET.get("v", ""),
-        plate=request.GET.get("p", ""),
-        sig=request.GET.get("sig", ""),
+    """Public, no login, for an officer at the roadside: valid / expired / revoked / forged
+    or unknown at a glance (colour, icon and words), the plate in full to match the car,
+    and a serial number typed in when the QR code cannot be scanned."""
+    scanned = any(request.GET.get(k) for k in ("s", "v", "p", "sig"))
+    typed = request.GET.get("serial", "")
+    if scanned:
+        verdict = signing.check(
+            serial=request.GET.get("s", ""),
+            valid_until=request.GET.get("v", ""),
+            plate=request.GET.get("p", ""),
+            sig=request.GET.get("sig", ""),
+        )
+    elif typed.strip():
+        verdict = signing.check_serial(typed)
+    else:
+        verdict = None
+    return render(
+        request,
+        "inspection/verify.html",
+        {"verdict": verdict, "typed": signing.normalise_serial(typed)[:24]},
     )
-    return render(request, "inspection/verify.html", {"verdict": verdict})

@@ -175,6 +175,30 @@ class DrawStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired without a pick")
 
 
+class DaySeed(models.Model):
+    """An office's secret seed for one office-local day: commit before, reveal after (ADR 0014).
+
+    The secret (32 random bytes) is made before the day's first draw and only its SHA-256
+    (``commitment``) is published; each draw's seed is HMAC-SHA256(secret, the draw's
+    identity) (``plates.seeds``). The public log shows the secret once the day has closed,
+    so anyone can check that the day's draws follow from the committed secret."""
+
+    office = models.ForeignKey("registry.Office", on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()  # office-local
+    secret = models.CharField(max_length=64)  # hex, 32 random bytes; public after the day
+    commitment = models.CharField(max_length=64)  # hex SHA-256 of the secret's bytes
+    committed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["day", "office_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "day"], name="day_seed_one_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id}:{self.day}"
+
+
 class DrawQuerySet(models.QuerySet):
     def visible_to(self, actor) -> DrawQuerySet:
         """The draws of the cases the actor sees (cases' scope)."""
@@ -194,7 +218,12 @@ class Draw(models.Model):
         "registry.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     drawn_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
-    seed = models.CharField(max_length=64)  # hex, 32 random bytes
+    seed = models.CharField(max_length=64)  # hex, 32 bytes: HMAC of the day's seed (ADR 0014)
+    # The committed day seed the draw's seed derives from; null: a draw made before
+    # commit-reveal, whose seed was drawn at random on its own.
+    day_seed = models.ForeignKey(
+        DaySeed, on_delete=models.PROTECT, null=True, blank=True, related_name="draws"
+    )
     pool_version = models.PositiveIntegerField()
     pool_size = models.PositiveIntegerField()
     candidates = models.JSONField(default=list)  # [[slot, number or "", outcome], …]

@@ -4,7 +4,9 @@
   scope they are "not found", never "forbidden";
 - :func:`selection_of` is what the draw page and ``GET …/selection`` show: the quota, the
   open draw, the held number, the self-composition checks left and a selection ban;
-- :func:`draw_log` is the public log of a day's draws, with the applicants masked.
+- :func:`draw_log` is the public log of a day's draws, with the applicants masked, and
+  :func:`published_day_seeds` the day's committed seeds: the hash from the moment it is
+  committed, the secret itself only once the day has closed (ADR 0014).
 
 Nothing here changes state; the draw, the pick and the release are in ``plates.services``.
 """
@@ -27,6 +29,7 @@ from cheguan.plates import errors
 from cheguan.plates.conf import setting
 from cheguan.plates.models import (
     ComposeCheck,
+    DaySeed,
     Draw,
     DrawStatus,
     EventKind,
@@ -276,6 +279,33 @@ def draw_log(
         offset=offset,
         draws=list(draws[offset : offset + limit]),
     )
+
+
+@dataclass(frozen=True)
+class PublishedDaySeed:
+    office: Office
+    day: dt.date
+    commitment: str
+    committed_at: dt.datetime
+    secret: str | None  # None until the day has closed (office-local)
+
+
+def published_day_seeds(day: dt.date, *, office: Office | None = None) -> list[PublishedDaySeed]:
+    """The day's committed seeds, as the public may see them: never today's secret."""
+    rows = DaySeed.objects.select_related("office").filter(day=day)
+    if office is not None:
+        rows = rows.filter(office=office)
+    closed = day < clock.today()
+    return [
+        PublishedDaySeed(
+            office=row.office,
+            day=row.day,
+            commitment=row.commitment,
+            committed_at=row.committed_at,
+            secret=row.secret if closed else None,
+        )
+        for row in rows.order_by("office__code")
+    ]
 
 
 def masked_applicant(draw: Draw) -> str:

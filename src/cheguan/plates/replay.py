@@ -1,6 +1,9 @@
 """Replaying the draw log: was each draw the one its seed dictates?
 
 For every draw of a day, ``cheguan plates verify-draws DATE`` checks that
+- the day's seed matches the commitment published before the day's first draw, was
+  committed before the draw, and gives the draw's seed for the draw's identity (ADR 0014;
+  draws made before commit-reveal have no day seed and are replayed from their own seed);
 - the candidate slots are exactly the seed's slot stream over the logged pool size;
 - each candidate names the number that stood in that slot (slots never move within a pool
   version; older versions are read from the slot archive);
@@ -20,8 +23,17 @@ from dataclasses import dataclass, field
 from django.db.models import Min
 from django.utils import timezone
 
+from cheguan.core import clock
+from cheguan.plates import seeds
 from cheguan.plates.conf import setting
-from cheguan.plates.models import Draw, NumberEvent, NumberState, PlateNumber, SlotArchive
+from cheguan.plates.models import (
+    DaySeed,
+    Draw,
+    NumberEvent,
+    NumberState,
+    PlateNumber,
+    SlotArchive,
+)
 from cheguan.plates.services.draw import (
     BUSY,
     MAX_CANDIDATES_PER_NUMBER,
@@ -42,6 +54,40 @@ class DrawCheck:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def committed(self) -> bool:
+        """False: a draw made before commit-reveal (its seed was random on its own)."""
+        return self.draw.day_seed_id is not None
+
+
+def day_seed_problems(day_seed: DaySeed) -> list[str]:
+    """Does the day's secret match its published commitment?"""
+    try:
+        secret = bytes.fromhex(day_seed.secret)
+    except ValueError:
+        return [f"the day seed of {day_seed.day} is not hex"]
+    if len(secret) != 32 or seeds.commitment_of(secret) != day_seed.commitment:
+        return [f"the day seed of {day_seed.day} does not match its published commitment"]
+    return []
+
+
+def seed_problems(draw: Draw) -> list[str]:
+    """Does the draw's seed follow from the committed day seed and the draw's identity?"""
+    day_seed = draw.day_seed
+    if day_seed is None:
+        return []
+    problems = day_seed_problems(day_seed)
+    if problems:
+        return problems
+    if day_seed.office_id != draw.pool.office_id or day_seed.day != clock.local_date(draw.drawn_at):
+        problems.append("the draw names another office's or another day's seed")
+    if day_seed.committed_at > draw.drawn_at:
+        problems.append("the day seed was committed after the draw")
+    identity = seeds.draw_identity(draw.pool.office.code, day_seed.day, draw.pk)
+    if seeds.draw_seed(bytes.fromhex(day_seed.secret), identity).hex() != draw.seed:
+        problems.append("the seed is not the one the day's committed seed gives this draw")
+    return problems
 
 
 def _numbers_at(draw: Draw, slots: list[int]) -> dict[int, PlateNumber]:
@@ -80,6 +126,12 @@ class _History:
 
 def check_draw(draw: Draw) -> DrawCheck:
     out = DrawCheck(draw)
+    out.problems += seed_problems(draw)
+    try:
+        bytes.fromhex(draw.seed)
+    except ValueError:
+        out.problems.append("the seed is not hex")
+        return out
     first_event = NumberEvent.objects.filter(draw=draw, kind="offered").aggregate(m=Min("pk"))["m"]
     stream = slot_stream(bytes.fromhex(draw.seed), draw.pool_size)
     tried: set[int] = set()
@@ -135,7 +187,7 @@ def check_draw(draw: Draw) -> DrawCheck:
 
 def draws_on(day: dt.date, *, office_id: int | None = None):
     start = timezone.make_aware(dt.datetime.combine(day, dt.time()))
-    draws = Draw.objects.select_related("pool").filter(
+    draws = Draw.objects.select_related("pool__office", "day_seed").filter(
         drawn_at__gte=start, drawn_at__lt=start + dt.timedelta(days=1)
     )
     if office_id is not None:

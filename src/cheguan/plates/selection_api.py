@@ -111,7 +111,12 @@ class DrawLogEntryOut(Schema):
     plate_type: str
     plate_type_name: str
     applicant: str = Field(description="masked: 王*国")
-    seed: str = Field(description="hex, 32 random bytes")
+    seed: str = Field(
+        description="hex, 32 bytes: HMAC-SHA256 of the office's day seed and the draw's identity"
+    )
+    committed: bool = Field(
+        description="derived from a committed day seed (ADR 0014); false: made before"
+    )
     pool_version: int
     pool_size: int
     candidates: int = Field(description="slots tried before the numbers were found")
@@ -121,6 +126,13 @@ class DrawLogEntryOut(Schema):
     expires_at: dt.datetime
 
 
+class DaySeedOut(Schema):
+    office: str = Field(description="the office code")
+    commitment: str = Field(description="hex SHA-256 of the day seed, public before any draw")
+    committed_at: dt.datetime
+    secret: str | None = Field(description="hex day seed; null until the day has closed")
+
+
 class DrawLogOut(Schema):
     date: dt.date
     office: str | None = Field(description="the office code asked for; null: every office")
@@ -128,6 +140,7 @@ class DrawLogOut(Schema):
     limit: int
     offset: int
     draws: list[DrawLogEntryOut]
+    day_seeds: list[DaySeedOut]
     verify: str = Field(description="the command that replays these draws from the log")
 
 
@@ -225,6 +238,7 @@ def _log_entry(draw: Draw) -> dict:
         "plate_type_name": queries.type_name(draw.pool.plate_type),
         "applicant": queries.masked_applicant(draw),
         "seed": draw.seed,
+        "committed": draw.day_seed_id is not None,
         "pool_version": draw.pool_version,
         "pool_size": draw.pool_size,
         "candidates": len(draw.candidates),
@@ -308,10 +322,12 @@ def draw_log(
     offset: int = Query(0, ge=0, le=DB_INT_MAX),
 ):
     """Public: every draw of a day with its seed, the slot space it sampled (pool version and
-    size) and the numbers offered; applicants masked. ``cheguan plates verify-draws DATE``
-    replays them from the log."""
+    size) and the numbers offered; applicants masked. The day's seeds: their SHA-256
+    commitment from before the first draw, the seed itself once the day has closed (ADR 0014).
+    ``cheguan plates verify-draws DATE`` replays them from the log."""
     day = date or clock.today()
     found = queries.draw_log(day, office=queries.office_by_code(office), limit=limit, offset=offset)
+    day_seeds = queries.published_day_seeds(day, office=found.office)
     return {
         "date": day,
         "office": found.office.code if found.office is not None else None,
@@ -319,6 +335,15 @@ def draw_log(
         "limit": found.limit,
         "offset": found.offset,
         "draws": [_log_entry(d) for d in found.draws],
+        "day_seeds": [
+            {
+                "office": p.office.code,
+                "commitment": p.commitment,
+                "committed_at": p.committed_at,
+                "secret": p.secret,
+            }
+            for p in day_seeds
+        ],
         "verify": queries.VERIFY_COMMAND.format(day=day.isoformat()),
     }
 

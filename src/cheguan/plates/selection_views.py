@@ -4,15 +4,14 @@ segments. Thin: the rules are in ``plates.services`` and the reads in ``plates.q
 the same functions the API calls.
 
 The draw page works without JavaScript (drawing and picking are plain forms); a small
-inline script, allowed by the page's CSP nonce, only counts the offer's time down.
+static script (``plates/countdown.js``; the CSP allows no inline script) only counts the
+offer's time down.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from csp.constants import NONCE
-from csp.decorators import csp_update
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,8 +26,6 @@ from cheguan.core.pages import english, field_errors, pages, public
 from cheguan.plates import formats, queries, services
 from cheguan.plates.models import DrawStatus, NumberState
 
-# The countdown is the page's only script: allow it by nonce, nothing else inline.
-countdown_script = csp_update({"script-src": [NONCE]})
 LOG_PAGE = 50
 
 
@@ -100,7 +97,6 @@ def _selection_page(request, case, *, error: DomainError | None = None, status: 
     return render(request, "plates/selection.html", context, status=status)
 
 
-@countdown_script
 @pages
 def selection(request, number: str):
     """The draw page of one case: draw, the twenty numbers with the time left, the held
@@ -109,7 +105,6 @@ def selection(request, number: str):
     return _selection_page(request, queries.plate_case_for(actor, number))
 
 
-@countdown_script
 @pages
 @require_POST
 def draw(request, number: str):
@@ -126,7 +121,6 @@ def draw(request, number: str):
     return redirect("plates:selection", number=case.number)
 
 
-@countdown_script
 @pages
 def pick(request, draw_id: int):
     """GET: "keep this number?" with the time left (one task per page, nothing is held yet).
@@ -203,6 +197,7 @@ def draw_log(request):
         }
         for d in found.draws
     ]
+    day_seeds = queries.published_day_seeds(day, office=office)
     office_q = f"&office={office.code}" if office is not None else ""
     base = f"?date={day.isoformat()}{office_q}"
     return render(
@@ -225,8 +220,62 @@ def draw_log(request):
             if found.offset + LOG_PAGE < found.total
             else "",
             "verify_command": queries.VERIFY_COMMAND.format(day=day.isoformat()),
+            "day_seeds": day_seeds,
+            "day_closed": day < today,
+            "check_data": _check_data(day, found.draws, day_seeds),
         },
     )
+
+
+def _check_data(day: dt.date, draws, day_seeds) -> dict:
+    """What ``plates/draw-check.js`` recomputes in the browser (ADR 0014), with its words."""
+    return {
+        "day": day.isoformat(),
+        "days": {
+            p.office.code: {"commitment": p.commitment, "secret": p.secret} for p in day_seeds
+        },
+        "draws": [
+            {
+                "id": d.pk,
+                "office": d.pool.office.code,
+                "committed": d.day_seed_id is not None,
+                "seed": d.seed,
+                "size": d.pool_size,
+                "candidates": d.candidates,
+                "numbers": d.numbers,
+            }
+            for d in draws
+        ],
+        "words": {
+            "ok_full": _(
+                "Checked: the day's seed matches its commitment, this draw's seed follows "
+                "from it, and the slots and numbers follow from this draw's seed."
+            ),
+            "ok_today": _(
+                "Checked: the slots and numbers follow from this draw's seed. The day's seed "
+                "is published after the day closes; then this draw's seed can be checked too."
+            ),
+            "ok_before": _(
+                "Checked: the slots and numbers follow from this draw's seed. This draw was "
+                "made before day seeds were committed, so its seed itself cannot be checked."
+            ),
+            "bad_commitment": _(
+                "Does not match: the day's seed does not match the commitment published "
+                "before the draws."
+            ),
+            "bad_seed": _("Does not match: this draw's seed does not follow from the day's seed."),
+            "bad_slots": _("Does not match: the slots tried do not follow from this draw's seed."),
+            "bad_numbers": _(
+                "Does not match: the numbers offered are not the ones found in the slots."
+            ),
+            "no_crypto": _(
+                "This browser cannot run the check (it has no Web Crypto). "
+                "Use the command below, or another browser."
+            ),
+            "summary": _("{ok} of {total} draws on this page match; {bad} do not."),
+            "working": _("Checking…"),
+        },
+    }
 
 
 # --- the admin's segments ----------------------------------------------------------------------

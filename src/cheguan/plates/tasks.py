@@ -14,3 +14,10 @@ from cheguan.plates import services
 @task()
 def sweep() -> dict[str, int]:
     return services.sweep() | services.watch()
+
+
+@task()
+def commit_day_seeds() -> int:
+    """Commit today's day seed for every office (ADR 0014): enqueue just after midnight so
+    the commitment is public well before the first draw (a draw commits it too)."""
+    return services.commit_today()

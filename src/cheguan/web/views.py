@@ -1,7 +1,9 @@
+from pathlib import Path
+
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from cheguan.accounts.actor import Actor
 from cheguan.web import services
@@ -37,3 +39,14 @@ def set_elder_mode(request):
 
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
+
+
+FAVICON = Path(__file__).parent / "static" / "cheguan" / "favicon.ico"
+
+
+@require_GET
+def favicon(request):
+    """/favicon.ico, where browsers and bookmarks look for it without asking the page."""
+    response = HttpResponse(FAVICON.read_bytes(), content_type="image/vnd.microsoft.icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

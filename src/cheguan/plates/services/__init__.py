@@ -2,6 +2,7 @@
 else changes a number's state (MVR Art 43: no assignment outside the audited selection)."""
 
 from cheguan.plates.services.compose import check_composed, compose_checks_left, hold_composed
+from cheguan.plates.services.day_seed import commit_day, commit_today
 from cheguan.plates.services.draw import DrawResult, draw_numbers, pick_number
 from cheguan.plates.services.expiry import sweep
 from cheguan.plates.services.pool import (
@@ -21,6 +22,8 @@ __all__ = [
     "Started",
     "assign_held_number",
     "check_composed",
+    "commit_day",
+    "commit_today",
     "compact_pool",
     "compose_checks_left",
     "draw_numbers",

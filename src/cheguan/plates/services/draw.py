@@ -1,7 +1,8 @@
 """二十选一: draw twenty free numbers at random for a case, and pick one of them.
 
-How a draw chooses (ADR 0007): every drawable number has a slot 1..``pool.size``. A fresh
-32-byte seed gives a stream of slots (:func:`slot_stream`); the draw walks the stream and
+How a draw chooses (ADR 0007): every drawable number has a slot 1..``pool.size``. The
+draw's 32-byte seed (HMAC of the office's committed day seed and the draw's identity,
+ADR 0014) gives a stream of slots (:func:`slot_stream`); the draw walks the stream and
 keeps each slot whose number is free right now and not being claimed by another draw,
 until it has ``DRAW_SIZE`` numbers. Rejection sampling over a fixed slot space is exactly
 uniform over the free numbers, costs the same for a pool of 10,000 or 1,000,000, and the
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -25,7 +25,7 @@ from cheguan.audit.services import record
 from cheguan.cases.models import Case
 from cheguan.core import clock
 from cheguan.core.errors import Bi, DomainError
-from cheguan.plates import errors, locks
+from cheguan.plates import errors, locks, seeds
 from cheguan.plates.conf import setting
 from cheguan.plates.models import (
     Draw,
@@ -37,6 +37,7 @@ from cheguan.plates.models import (
     Pool,
 )
 from cheguan.plates.services.conditions import refuse_if_holding
+from cheguan.plates.services.day_seed import commit_day
 from cheguan.plates.services.expiry import end_of_working_days, note_expired_holds
 from cheguan.plates.services.holding import drawable, end_open_draws, lock_case, return_offers
 from cheguan.plates.services.limits import check_draw_limits
@@ -126,6 +127,9 @@ def draw_numbers(*, actor: Actor, case: Case, plate_type: str = "") -> DrawResul
     citizen barred from online selection, a partner past the office's limits (429). A draw
     that finds the pool empty is refused and raises an alert for supervision (committed
     after the refusal's rollback)."""
+    # The day's seed is committed (public by its hash) in its own transaction, before the
+    # draw's: the log shows the commitment before any draw that uses it (ADR 0014).
+    commit_day(case.office_id, clock.today())
     try:
         return _draw(actor=actor, case=case, plate_type=plate_type)
     except DomainError as refusal:
@@ -154,8 +158,8 @@ def _draw(*, actor: Actor, case: Case, plate_type: str) -> DrawResult:
     check_draw_limits(actor=actor, case=case, pool=pool)
     end_open_draws(case, at=now)
 
-    pool = Pool.objects.get(pk=pool.pk)  # the size and version under the shared lock
-    seed = secrets.token_bytes(32)
+    pool = Pool.objects.select_related("office").get(pk=pool.pk)  # size and version, locked
+    day_seed = commit_day(pool.office_id, clock.local_date(now))
     wanted = setting("DRAW_SIZE")
     offer_until = now + dt.timedelta(minutes=setting("OFFER_MINUTES"))
     draw = Draw.objects.create(
@@ -163,13 +167,19 @@ def _draw(*, actor: Actor, case: Case, plate_type: str) -> DrawResult:
         case=case,
         applicant_person_id=case.applicant_person_id,
         drawn_by=actor.user,
-        seed=seed.hex(),
+        day_seed=day_seed,
         pool_version=pool.version,
         pool_size=pool.size,
         drawn_at=now,
         expires_at=offer_until,
     )
 
+    # The seed follows from the committed day seed and the draw's own identity (its id).
+    seed = seeds.draw_seed(
+        bytes.fromhex(day_seed.secret),
+        seeds.draw_identity(pool.office.code, day_seed.day, draw.pk),
+    )
+    draw.seed = seed.hex()
     stream = slot_stream(seed, pool.size)
     candidates: list[list] = []
     claimed: list[PlateNumber] = []
@@ -239,7 +249,7 @@ def _draw(*, actor: Actor, case: Case, plate_type: str) -> DrawResult:
     )
     draw.candidates = candidates
     draw.numbers = [n.number for n in claimed]
-    draw.save(update_fields=["candidates", "numbers"])
+    draw.save(update_fields=["seed", "candidates", "numbers"])
     if not is_online_self_service(actor):
         record(
             actor=actor,

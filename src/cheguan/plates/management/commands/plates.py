@@ -1,5 +1,6 @@
 """``cheguan plates verify-draws DATE`` (replay the day's draws from the log),
-``cheguan plates sweep`` (return lapsed offers, holds and retained numbers, then watch; run
+``cheguan plates commit-day`` (commit today's day seed for every office, ADR 0014; the
+sweep task does it too), ``cheguan plates sweep`` (return lapsed offers, holds and retained numbers, then watch; run
 every few minutes from cron), ``cheguan plates watch`` (alerts: pools running low, partners
 drawing far faster than their peers) and ``cheguan plates compact`` (renumber a pool's
 slots)."""
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         verify.add_argument("date", help="YYYY-MM-DD (office-local date)")
         verify.add_argument("--office", type=int, default=None, help="office id (default: all)")
         sub.add_parser("sweep", help="return lapsed offers, holds and retained numbers; watch")
+        sub.add_parser("commit-day", help="commit today's day seed for every office (ADR 0014)")
         sub.add_parser("watch", help="alerts: pools running low, partners drawing too fast")
         compact = sub.add_parser("compact", help="renumber a pool's slots (drawable numbers only)")
         compact.add_argument("pool", type=int, help="pool id")
@@ -37,6 +39,10 @@ class Command(BaseCommand):
                 f"{done['retained']} retained numbers"
             )
             self._watch()
+            return
+        if subcommand == "commit-day":
+            count = services.commit_today()
+            self.stdout.write(f"today's seed committed for {count} offices")
             return
         if subcommand == "watch":
             self._watch()
@@ -59,7 +65,11 @@ class Command(BaseCommand):
         for check in bad:
             for problem in check.problems:
                 self.stdout.write(f"draw {check.draw.pk} (case {check.draw.case_id}): {problem}")
-        self.stdout.write(f"{day}: {len(checks)} draws replayed, {len(bad)} with mismatches")
+        before = sum(1 for c in checks if not c.committed)
+        committed = f" ({before} made before commit-reveal)" if before else ""
+        self.stdout.write(
+            f"{day}: {len(checks)} draws replayed{committed}, {len(bad)} with mismatches"
+        )
         if bad:
             raise CommandError(f"{len(bad)} draw(s) do not replay")
 
