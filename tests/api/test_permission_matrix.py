@@ -156,6 +156,12 @@ def operations(w: World):
         ),
         ("GET", f"/api/registry/vehicles/{w.vehicle.pk}", None, only(OFFICE_VIEW, {200})),
         ("GET", f"/api/registry/vehicles/{w.dealer_vehicle.pk}", None, only(OFFICE_VIEW, {200})),
+        (  # last: the vehicle is deregistered (exported, lost, court order)
+            "POST",
+            f"/api/registry/vehicles/{w.vehicle.pk}/deregister",
+            lambda: {"reason": "lost", "note": "矩阵测试"},
+            only({R.CLERK, R.ADMIN}, {200}),
+        ),
     ]
 
 

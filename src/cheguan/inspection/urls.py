@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cheguan.inspection import views
+from cheguan.inspection import reissue_views, views
 
 app_name = "inspection"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("vehicle/<int:vehicle_id>/", views.vehicle, name="vehicle"),
     path("vehicle/<int:vehicle_id>/apply/", views.apply, name="apply"),
     path("vehicle/<int:vehicle_id>/proof/", views.proof, name="proof"),
+    path("vehicle/<int:vehicle_id>/reissue/", reissue_views.reissue, name="reissue"),
     path("mark/<str:serial>/", views.mark, name="mark"),
     path("mark/<str:serial>/pdf/", views.pdf, name="pdf"),
     path("checks/", views.checks, name="checks"),

@@ -127,6 +127,10 @@ def vehicle_detail(request, vehicle_id: int):
             "records": queries.vehicle_records(vehicle),
             # the owner (or whoever acts for them) is offered the next step; staff read on
             "owners_view": citizen is not None and vehicle.owner_person_id == citizen.pk,
+            # a clerk records an export, a loss or a court order (registry.deregister_views)
+            "may_deregister": citizen is None
+            and vehicle.status != "deregistered"
+            and has_capability(actor.user, "registry.manage_vehicles"),
         },
     )
 

@@ -41,6 +41,14 @@ WHOSE = {
         _("Apply for %(name)s's inspection mark"),
     ),
     "current_mark": (_("Show my current mark"), _("Show %(name)s's current mark")),
+    "reissue_mark": (
+        _("Get my lost inspection mark again"),
+        _("Get %(name)s's lost inspection mark again"),
+    ),
+    "compose_number": (_("My composed number"), _("%(name)s's composed number")),
+    "keep_number": (_("Keep my old plate number"), _("Keep %(name)s's old plate number")),
+    "use_kept": (_("Use my kept number"), _("Use %(name)s's kept number")),
+    "swap_numbers": (_("Swap my cars' numbers"), _("Swap %(name)s's cars' numbers")),
 }
 
 

@@ -1,0 +1,70 @@
+"""Reads for keeping a number (保留原号牌): which of a person's vehicles have a number that
+left them (or is leaving, while a transfer, deregistration or move is open), and the numbers
+kept for a person. Nothing here changes state: ``plates.services.retain_number`` and
+``use_retained`` do, for the pages (``plates.keep_views``) and the API
+(``plates.keep_api``) alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from cheguan.cases.models import Case
+from cheguan.core import clock
+from cheguan.plates.models import NumberState, PlateNumber
+from cheguan.plates.services.retention import LEAVING_SERVICES
+from cheguan.plates.services.selection import OPEN_STATUSES
+from cheguan.registry.models import Person, Vehicle
+
+
+@dataclass(frozen=True)
+class Keepable:
+    vehicle: Vehicle
+    number: PlateNumber
+    leaving: bool  # still on the vehicle, leaving it with an open case
+
+
+def keepable(vehicles: QuerySet[Vehicle]) -> list[Keepable]:
+    """Each vehicle (of those given) whose number has left it and is not kept yet, or whose
+    number is leaving with an open transfer, deregistration or move."""
+    vehicles = list(vehicles.order_by("pk"))
+    ids = [v.pk for v in vehicles]
+    left = {
+        p.last_vehicle_id: p
+        for p in PlateNumber.objects.filter(
+            state=NumberState.RETIRED, last_vehicle_id__in=ids
+        ).order_by("pk")
+    }
+    leaving_ids = set(
+        Case.objects.filter(
+            vehicle_id__in=ids, service__code__in=LEAVING_SERVICES, status__in=OPEN_STATUSES
+        ).values_list("vehicle_id", flat=True)
+    )
+    on = {
+        p.vehicle_id: p
+        for p in PlateNumber.objects.filter(state=NumberState.ASSIGNED, vehicle_id__in=leaving_ids)
+    }
+    found = []
+    for vehicle in vehicles:
+        if vehicle.pk in on:
+            found.append(Keepable(vehicle=vehicle, number=on[vehicle.pk], leaving=True))
+        elif vehicle.pk in left:
+            found.append(Keepable(vehicle=vehicle, number=left[vehicle.pk], leaving=False))
+    return found
+
+
+def kept_for(person: Person | None) -> QuerySet[PlateNumber]:
+    """The numbers kept for a person and not lapsed (those already held for one of the
+    person's cases too: they can move to another case)."""
+    if person is None:
+        return PlateNumber.objects.none()
+    return (
+        PlateNumber.objects.select_related("pool", "case")
+        .filter(
+            retained_for=person,
+            retained_until__gte=clock.today(),
+            state__in=[NumberState.RETAINED, NumberState.HELD],
+        )
+        .order_by("retained_until", "pk")
+    )
