@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: install what is needed, then every check CI runs, browser tests included.
 #   ruff (lint + format) · translations · makemigrations --check · OpenAPI drift ·
-#   import contracts · pytest
+#   import contracts · mypy · pytest
 # Extra arguments go to pytest (e.g. `scripts/test.sh -k audit`). pytest runs in two xdist
 # workers (measured: about half the time of one on 2 cores); CHEGUAN_TEST_WORKERS=0 runs it
 # in one process, CHEGUAN_TEST_WORKERS=4 in four.
@@ -62,6 +62,7 @@ fi
 step "makemigrations --check" "$CHEGUAN" makemigrations --check --dry-run
 step "OpenAPI drift (docs/openapi.json)" "$CHEGUAN" openapi --check docs/openapi.json
 step "Import contracts (lint-imports)" .venv/bin/lint-imports
+step "Types (mypy with django-stubs over src/)" .venv/bin/mypy src/
 
 WORKERS="${CHEGUAN_TEST_WORKERS:-2}"
 if [[ "$WORKERS" == 0 ]]; then PARALLEL=(); else PARALLEL=(-n "$WORKERS"); fi

@@ -34,7 +34,7 @@ def reissue(request, vehicle_id: int):
             messages.success(
                 request,
                 _("The lost mark %(old)s no longer counts. This is the new one.")
-                % {"old": mark.reissue_of.serial},
+                % {"old": mark.reissue_of.serial if mark.reissue_of else ""},
             )
             return redirect("inspection:mark", serial=mark.serial)
     return render(

@@ -61,7 +61,10 @@ def keep_vehicle(request, vehicle_id: int):
     messages.success(
         request,
         _("%(number)s is kept for you until %(day)s.")
-        % {"number": plate.display, "day": plate.retained_until.isoformat()},
+        % {
+            "number": plate.display,
+            "day": plate.retained_until.isoformat() if plate.retained_until else "",
+        },
     )
     return redirect("plates:keep")
 

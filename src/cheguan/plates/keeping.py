@@ -28,8 +28,8 @@ class Keepable:
 def keepable(vehicles: QuerySet[Vehicle]) -> list[Keepable]:
     """Each vehicle (of those given) whose number has left it and is not kept yet, or whose
     number is leaving with an open transfer, deregistration or move."""
-    vehicles = list(vehicles.order_by("pk"))
-    ids = [v.pk for v in vehicles]
+    rows = list(vehicles.order_by("pk"))
+    ids = [v.pk for v in rows]
     left = {
         p.last_vehicle_id: p
         for p in PlateNumber.objects.filter(
@@ -46,7 +46,7 @@ def keepable(vehicles: QuerySet[Vehicle]) -> list[Keepable]:
         for p in PlateNumber.objects.filter(state=NumberState.ASSIGNED, vehicle_id__in=leaving_ids)
     }
     found = []
-    for vehicle in vehicles:
+    for vehicle in rows:
         if vehicle.pk in on:
             found.append(Keepable(vehicle=vehicle, number=on[vehicle.pk], leaving=True))
         elif vehicle.pk in left:

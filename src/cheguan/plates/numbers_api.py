@@ -134,7 +134,7 @@ def _kept_out(plate: PlateNumber) -> dict:
         "plate_type": plate.pool.plate_type,
         "retained_until": plate.retained_until,
         "held_for_case": plate.case.number
-        if plate.case_id is not None and plate.state == "held"
+        if plate.case is not None and plate.state == "held"
         else None,
     }
 

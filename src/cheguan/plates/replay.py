@@ -94,7 +94,7 @@ def _numbers_at(draw: Draw, slots: list[int]) -> dict[int, PlateNumber]:
     """The number in each slot under the draw's pool version: one query."""
     if draw.pool_version == draw.pool.version:
         rows = PlateNumber.objects.filter(pool_id=draw.pool_id, slot__in=slots)
-        return {n.slot: n for n in rows}
+        return {n.slot: n for n in rows if n.slot is not None}
     archived = SlotArchive.objects.select_related("number").filter(
         pool_id=draw.pool_id, version=draw.pool_version, slot__in=slots
     )

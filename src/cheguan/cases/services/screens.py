@@ -21,6 +21,7 @@ from cheguan.accounts.actor import Actor
 from cheguan.accounts.permissions import require
 from cheguan.audit.services import record
 from cheguan.cases import errors
+from cheguan.cases.locks import lock_case
 from cheguan.cases.models import RATEABLE_STATUSES, Case, Rating, RatingChannel, WindowScreen
 from cheguan.cases.services.common import require_clerk_of
 from cheguan.cases.services.ratings import _rate
@@ -199,6 +200,8 @@ def screen_view(screen: WindowScreen) -> dict:
     it)."""
     if not screen.is_paired:
         return {"state": "code", "version": f"code-{screen.pk}"}
+    if screen.clerk is None:  # paired screens have a clerk
+        return {"state": "code", "version": f"code-{screen.pk}"}
     session = accounts_services.screen_consent_pending(screen.clerk)
     if session is not None:
         return {"state": "consent", "session": session, "version": f"consent-{session.pk}"}
@@ -210,7 +213,7 @@ def screen_view(screen: WindowScreen) -> dict:
 
 def _paired(secret: str | None) -> WindowScreen:
     screen = screen_for_secret(secret)
-    if screen is None or not screen.is_paired:
+    if screen is None or not screen.is_paired or screen.clerk is None:
         raise NOT_FOUND()
     return screen
 
@@ -220,9 +223,9 @@ def rate_on_screen(*, secret: str | None, case_number: str, score: int) -> Ratin
     """The citizen taps a score on the paired screen: only the case its clerk pushed to it."""
     screen = _paired(secret)
     screen = WindowScreen.objects.select_for_update().get(pk=screen.pk)
-    if screen.case_id is None or screen.case.number != str(case_number):
+    if screen.case is None or screen.case.number != str(case_number):
         raise NOT_FOUND()
-    case = Case.objects.select_for_update().get(pk=screen.case_id)
+    case = lock_case(screen.case, related=())
     rating = _rate(
         case=case,
         score=score,
@@ -240,9 +243,9 @@ def answer_consent_on_screen(*, secret: str | None, session_id: int, agreed: boo
     """The citizen agrees (or not) on the paired screen to the assisted service its clerk
     asked for."""
     screen = _paired(secret)
-    return accounts_services.agree_on_screen(
-        agent=screen.clerk, session_id=session_id, agreed=agreed
-    )
+    clerk = screen.clerk
+    assert clerk is not None  # _paired refuses a screen without one
+    return accounts_services.agree_on_screen(agent=clerk, session_id=session_id, agreed=agreed)
 
 
 def code_expired(screen: WindowScreen) -> bool:

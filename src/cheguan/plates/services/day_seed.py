@@ -39,4 +39,8 @@ def commit_today() -> int:
     """Commit today's seed for every office with a pool (the sweep task, after midnight)."""
     today = clock.today()
     offices = Pool.objects.values_list("office_id", flat=True).distinct()
-    return sum(1 for office_id in offices if commit_day(office_id, today))
+    committed = 0
+    for office_id in offices:
+        commit_day(office_id, today)
+        committed += 1
+    return committed

@@ -79,7 +79,7 @@ def _claim(pool: Pool, slots: list[int], now: dt.datetime) -> dict[int, PlateNum
         .filter(drawable(now), pool=pool, slot__in=slots)
         .only("pk", "number", "slot", "state", "draw_id", "case_id", "until")
     )
-    return {row.slot: row for row in rows}
+    return {row.slot: row for row in rows if row.slot is not None}  # drawable rows have slots
 
 
 def _taken_or_busy(pool: Pool, slots: list[int]) -> dict[int, tuple[str, str]]:
@@ -108,7 +108,8 @@ def _taken_or_busy(pool: Pool, slots: list[int]) -> dict[int, tuple[str, str]]:
         )
         stable = connection.vendor != "postgresql"  # SQLite: writers are serialised
         for slot, number, state in rows:
-            found[slot] = (number, TAKEN if stable and state != NumberState.FREE else BUSY)
+            if slot is not None:
+                found[slot] = (number, TAKEN if stable and state != NumberState.FREE else BUSY)
     return found
 
 
@@ -141,7 +142,7 @@ def draw_numbers(*, actor: Actor, case: Case, plate_type: str = "") -> DrawResul
 @transaction.atomic
 def _draw(*, actor: Actor, case: Case, plate_type: str) -> DrawResult:
     case = lock_case(case)
-    require_selector(actor, case)
+    user = require_selector(actor, case)
     require_plate_case(case)
     require_not_banned(actor, case)
     plate_type = case_plate_type(case, plate_type)
@@ -166,7 +167,7 @@ def _draw(*, actor: Actor, case: Case, plate_type: str) -> DrawResult:
         pool=pool,
         case=case,
         applicant_person_id=case.applicant_person_id,
-        drawn_by=actor.user,
+        drawn_by=user,
         day_seed=day_seed,
         pool_version=pool.version,
         pool_size=pool.size,
