@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from cheguan.audit.models import AuditEvent
+from cheguan.cases.models import CaseStatus
 from cheguan.core import clock
 from cheguan.core.errors import DomainError, ValidationErrors
 from cheguan.plates import errors, services
@@ -60,6 +61,8 @@ def test_two_cars_of_one_owner_exchange_their_numbers(plates, two_cars):
         assert (last.kind, last.state, last.case) == (EventKind.SWAPPED, NumberState.ASSIGNED, case)
     event = AuditEvent.objects.get(action="plates.swapped")
     assert event.data["number_a"] == number_a and event.data["number_b"] == number_b
+    case.refresh_from_db()
+    assert case.status == CaseStatus.COMPLETED  # the exchange is the selection's outcome
 
 
 def test_a_second_swap_within_a_year_is_refused_and_allowed_after(plates, two_cars):

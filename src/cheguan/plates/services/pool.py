@@ -302,11 +302,11 @@ def assign_held_number(*, actor: Actor, case: Case, vehicle: Vehicle) -> PlateNu
             "previous": old_number,
         },
     )
-    _complete_selection(actor, case)
+    complete_selection(actor, case)
     return plate
 
 
-def _complete_selection(actor: Actor, case: Case) -> None:
+def complete_selection(actor: Actor, case: Case) -> None:
     """The number is on the vehicle, so a selection case is done (办结): plates owns the
     service and completes its case itself (docs/adr/0013-owned-services.md); the case then
     counts in the figures and can be rated like any other."""

@@ -33,6 +33,7 @@ from cheguan.plates.services.conditions import (
     vehicle_words,
 )
 from cheguan.plates.services.holding import lock_case
+from cheguan.plates.services.pool import complete_selection
 from cheguan.plates.services.selection import OPEN_STATUSES, require_selector, type_words
 from cheguan.registry import codes
 from cheguan.registry.models import Vehicle
@@ -202,4 +203,5 @@ def swap_numbers(*, actor: Actor, case: Case, vehicle_a: Vehicle, vehicle_b: Veh
             "number_b": plate_b.number,
         },
     )
+    complete_selection(actor, case)  # a selection case's outcome is the exchange
     return swap
