@@ -46,22 +46,12 @@ def start(request, payload: StartIn):
     answer where its selection stands (201). A vehicle whose selection is still open gets
     that one back (200). Then draw: ``POST /api/plates/cases/{case}/draws``."""
     actor = actor_for(request)
-    vehicle = person = organisation = None
-    if payload.vehicle_id is not None:
-        vehicles = (
-            registry_queries.citizen_vehicles(actor)
-            if actor.citizen is not None
-            else registry_queries.vehicles_for(actor)
-        )
-        vehicle = registry_queries.get_or_404(vehicles, pk=payload.vehicle_id)
-    if payload.applicant_person_id is not None:
-        person = registry_queries.get_or_404(
-            registry_queries.people_for(actor), pk=payload.applicant_person_id
-        )
-    if payload.applicant_organisation_id is not None:
-        organisation = registry_queries.get_or_404(
-            registry_queries.organisations_for(actor), pk=payload.applicant_organisation_id
-        )
+    vehicle, person, organisation = registry_queries.case_parties(
+        actor,
+        vehicle_id=payload.vehicle_id,
+        person_id=payload.applicant_person_id,
+        organisation_id=payload.applicant_organisation_id,
+    )
     started = services.start_selection(
         actor=actor,
         vehicle=vehicle,

@@ -80,6 +80,27 @@ def get_or_404(qs: QuerySet, **lookup):
     return obj
 
 
+def case_parties(
+    actor: Actor,
+    *,
+    vehicle_id: int | None,
+    person_id: int | None,
+    organisation_id: int | None,
+) -> tuple[Vehicle | None, Person | None, Organisation | None]:
+    """The vehicle and applicants an API request names by id, each read within what the
+    actor may see (a citizen, or whoever acts for one: the citizen's own vehicles); an id
+    outside it is not found."""
+    vehicle = person = organisation = None
+    if vehicle_id is not None:
+        vehicles = citizen_vehicles(actor) if actor.citizen is not None else vehicles_for(actor)
+        vehicle = get_or_404(vehicles, pk=vehicle_id)
+    if person_id is not None:
+        person = get_or_404(people_for(actor), pk=person_id)
+    if organisation_id is not None:
+        organisation = get_or_404(organisations_for(actor), pk=organisation_id)
+    return vehicle, person, organisation
+
+
 # --- may this actor list these at all? (403 for a role with no scope; 404 per object) ----
 
 

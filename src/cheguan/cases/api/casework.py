@@ -103,22 +103,12 @@ def my_cases(
 @router.post("/open", response={201: CaseDetailOut, **ERRORS}, summary="Start a case (draft)")
 def open_case(request, payload: OpenIn):
     actor = actor_for(request)
-    vehicle = person = organisation = None
-    if payload.vehicle_id is not None:
-        vehicles = (
-            registry_queries.citizen_vehicles(actor)
-            if actor.citizen is not None
-            else registry_queries.vehicles_for(actor)
-        )
-        vehicle = registry_queries.get_or_404(vehicles, pk=payload.vehicle_id)
-    if payload.applicant_person_id is not None:
-        person = registry_queries.get_or_404(
-            registry_queries.people_for(actor), pk=payload.applicant_person_id
-        )
-    if payload.applicant_organisation_id is not None:
-        organisation = registry_queries.get_or_404(
-            registry_queries.organisations_for(actor), pk=payload.applicant_organisation_id
-        )
+    vehicle, person, organisation = registry_queries.case_parties(
+        actor,
+        vehicle_id=payload.vehicle_id,
+        person_id=payload.applicant_person_id,
+        organisation_id=payload.applicant_organisation_id,
+    )
     case = services.open_case(
         actor=actor,
         service_code=payload.service_code,
