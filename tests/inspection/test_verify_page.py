@@ -38,7 +38,8 @@ def test_each_verdict_has_its_own_colour_icon_and_words(client, city, clock):
     clock.set_now(dt.datetime(2028, 7, 2, 9, 0))
     seen["expired"] = _verdict(client.get(url, HTTP_ACCEPT_LANGUAGE="en"))
     clock.set_now(dt.datetime(2026, 5, 12, 9, 0))
-    seen["forged"] = _verdict(client.get(url[:-1] + "0", HTTP_ACCEPT_LANGUAGE="en"))
+    tampered = url[:-1] + ("1" if url.endswith("0") else "0")  # the signature's last digit
+    seen["forged"] = _verdict(client.get(tampered, HTTP_ACCEPT_LANGUAGE="en"))
     seen["unknown"] = _verdict(
         client.get("/inspection/verify/?serial=NOSUCH123", HTTP_ACCEPT_LANGUAGE="en")
     )
