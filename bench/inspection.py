@@ -106,9 +106,10 @@ def main() -> None:
         from django.db import connection
         from django.test import Client
 
-        from cheguan.accounts.actor import Actor
-        from cheguan.accounts.models import Role, User
+        from cheguan.accounts.models import User
         from cheguan.core import clock
+        from cheguan.core.actor import Actor
+        from cheguan.core.roles import Role
         from cheguan.inspection import queries, services
         from cheguan.registry.models import Vehicle
 

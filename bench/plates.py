@@ -90,10 +90,11 @@ def build_office(
     from django.utils import timezone
 
     from cheguan.accounts import session_limits
-    from cheguan.accounts.actor import Actor
-    from cheguan.accounts.models import Role, User
+    from cheguan.accounts.models import User
     from cheguan.cases.catalogue import seed_catalogue
     from cheguan.core import clock
+    from cheguan.core.actor import Actor
+    from cheguan.core.roles import Role
     from cheguan.plates import services
     from cheguan.plates.models import Pool, Segment
     from cheguan.registry.models import Office as OfficeRow

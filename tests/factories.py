@@ -7,8 +7,9 @@ import itertools
 
 from stdnum.cn import ric
 
-from cheguan.accounts.models import Role, User
+from cheguan.accounts.models import User
 from cheguan.core import clock
+from cheguan.core.roles import Role
 from cheguan.registry.models import Office, Organisation, OrganisationKind, Person, Vehicle
 from cheguan.registry.validators import vin_check_digit
 

@@ -1,7 +1,7 @@
 import pytest
 
-from cheguan.accounts.actor import Actor
 from cheguan.audit import services as audit
+from cheguan.core.actor import Actor
 
 
 @pytest.mark.django_db

@@ -13,7 +13,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
-from cheguan.accounts.actor import Actor
+from cheguan.core.actor import Actor
 from cheguan.core.api_input import JsonParser, invalid_input
 from cheguan.core.errors import (
     NOT_AUTHENTICATED,

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cheguan.accounts.models import Role
+from cheguan.core.roles import Role
 
 # A Monday morning at the help desk, in the office's time zone.
 START = dt.datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from cheguan.accounts.models import ApiToken, AssistedSession, Role
+from cheguan.accounts.models import ApiToken, AssistedSession
 from cheguan.audit.models import AuditEvent
+from cheguan.core.roles import Role
 from tests.accounts.conftest import START, api_json
 
 pytestmark = pytest.mark.django_db

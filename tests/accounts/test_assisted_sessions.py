@@ -6,13 +6,14 @@ import pytest
 from django.test import RequestFactory
 
 from cheguan.accounts import services
-from cheguan.accounts.actor import Actor, actor_for
 from cheguan.accounts.middleware import AssistedSessionMiddleware
-from cheguan.accounts.models import AssistedSession, AssistedSessionEnd, Role
+from cheguan.accounts.models import AssistedSession, AssistedSessionEnd
 from cheguan.accounts.tasks import sweep_idle_assisted_sessions
 from cheguan.audit import services as audit
 from cheguan.audit.models import AuditEvent
+from cheguan.core.actor import Actor, actor_for
 from cheguan.core.errors import PERMISSION_DENIED, DomainError, ValidationErrors
+from cheguan.core.roles import Role
 from tests.accounts.conftest import START, api_json
 
 pytestmark = pytest.mark.django_db

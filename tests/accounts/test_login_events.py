@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from cheguan.accounts.models import Role
 from cheguan.audit import services as audit
 from cheguan.audit.models import AuditEvent
+from cheguan.core.roles import Role
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

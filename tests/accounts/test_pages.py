@@ -6,8 +6,9 @@ import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.hashers import check_password
 
-from cheguan.accounts.models import AssistedSession, AssistedSessionEnd, Role
+from cheguan.accounts.models import AssistedSession, AssistedSessionEnd
 from cheguan.audit.models import AuditEvent
+from cheguan.core.roles import Role
 from tests.accounts.conftest import START
 from tests.factories import PASSWORD
 

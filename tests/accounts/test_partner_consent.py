@@ -12,10 +12,11 @@ import pytest
 from django.test import Client
 
 from cheguan.accounts import services
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import AssistedSession, Role
+from cheguan.accounts.models import AssistedSession
 from cheguan.audit.models import AuditEvent
+from cheguan.core.actor import Actor
 from cheguan.core.errors import DomainError
+from cheguan.core.roles import Role
 from cheguan.core.sms import OutboxBackend
 
 pytestmark = pytest.mark.django_db

@@ -16,9 +16,9 @@ from django.test import Client
 from django_ratelimit import core as ratelimit_core
 
 from cheguan.accounts import services
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
+from cheguan.core.actor import Actor
 from cheguan.core.rate_limits import RATE_LIMITED
+from cheguan.core.roles import Role
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 
 from cheguan.accounts import session_limits
-from cheguan.accounts.models import Role
 from cheguan.audit.models import AuditEvent
+from cheguan.core.roles import Role
 from tests.accounts.conftest import START
 
 pytestmark = pytest.mark.django_db

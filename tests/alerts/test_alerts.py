@@ -8,14 +8,14 @@ import datetime as dt
 import pytest
 from django.db import transaction
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
 from cheguan.alerts import queries
 from cheguan.alerts.models import Alert, AlertStatus, Severity
 from cheguan.alerts.services import raise_alert, subject_of
 from cheguan.audit.models import AuditEvent
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import DomainError
+from cheguan.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

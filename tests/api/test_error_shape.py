@@ -3,10 +3,10 @@
 import pytest
 from django.test import Client
 
-from cheguan.accounts.models import Role
 from cheguan.accounts.services import TOKEN_NAME_REQUIRED
 from cheguan.core.errors import INVALID_INPUT, NOT_AUTHENTICATED, NOT_FOUND
 from cheguan.core.input_guard import METHOD_NOT_ALLOWED
+from cheguan.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

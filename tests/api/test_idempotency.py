@@ -13,11 +13,12 @@ from django.http import StreamingHttpResponse
 from django.test import Client
 
 from cheguan.accounts import services
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import ApiToken, Role
+from cheguan.accounts.models import ApiToken
 from cheguan.accounts.services import TOKEN_NAME_REQUIRED
+from cheguan.core.actor import Actor
 from cheguan.core.idempotency import IdempotencyMiddleware
 from cheguan.core.models import IdempotencyRecord
+from cheguan.core.roles import Role
 from cheguan.core.tasks import purge_old_idempotency_records
 
 TOKENS = "/api/accounts/tokens"

@@ -22,8 +22,9 @@ from django.db import connection
 from django.test import Client
 
 from cheguan.accounts import services
-from cheguan.accounts.models import ApiToken, Role
+from cheguan.accounts.models import ApiToken
 from cheguan.core import idempotency
+from cheguan.core.roles import Role
 
 TOKENS = "/api/accounts/tokens"
 WAIT = 30  # seconds before a stuck thread fails the test (never reached when it works)

@@ -27,9 +27,10 @@ import pytest
 from django.conf import settings
 
 from cheguan.accounts import services
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import ApiToken, Role
+from cheguan.accounts.models import ApiToken
+from cheguan.core.actor import Actor
 from cheguan.core.models import IdempotencyRecord
+from cheguan.core.roles import Role
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")

@@ -14,10 +14,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from cheguan.accounts.models import ApiToken, AssistedSession, Role
+from cheguan.accounts.models import ApiToken, AssistedSession
 from cheguan.cases.models import Case, CaseStatus, Visit
 from cheguan.core import clock as clock_module
 from cheguan.core.input_guard import CONTROL_CHARACTER, NUL_CHARACTER
+from cheguan.core.roles import Role
 from tests.cases.conftest import PDF, World
 
 pytestmark = pytest.mark.django_db

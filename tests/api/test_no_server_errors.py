@@ -21,7 +21,7 @@ from urllib.parse import quote, urlencode
 import pytest
 from django.test import Client
 
-from cheguan.accounts.models import Role
+from cheguan.core.roles import Role
 from cheguan.web.management.commands.openapi import render_schema
 
 SCHEMA = json.loads(render_schema())
@@ -182,7 +182,7 @@ def admin(make):
 @pytest.fixture
 def assisting_clerk(make):
     from cheguan.accounts import services
-    from cheguan.accounts.actor import Actor
+    from cheguan.core.actor import Actor
 
     clerk = make.user(Role.CLERK)
     citizen = make.person()

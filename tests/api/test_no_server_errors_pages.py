@@ -27,8 +27,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import Resolver404
 
-from cheguan.accounts.models import Role
 from cheguan.core import clock as clock_module
+from cheguan.core.roles import Role
 from tests.cases.conftest import World
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,8 @@ import pytest
 from django.test import Client
 
 from cheguan.accounts import services as account_services
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
+from cheguan.core.actor import Actor
+from cheguan.core.roles import Role
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 
 from cheguan.accounts import services
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
 from cheguan.cases.catalogue import seed_catalogue
+from cheguan.core.actor import Actor
+from cheguan.core.roles import Role
 from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]

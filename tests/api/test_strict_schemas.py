@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from cheguan.accounts.models import Role
 from cheguan.cases.models import Case
+from cheguan.core.roles import Role
 from cheguan.web.management.commands.openapi import render_schema
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,9 @@ import pytest
 from django.core.wsgi import get_wsgi_application
 
 from cheguan.accounts import services
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import ApiToken, Role
+from cheguan.accounts.models import ApiToken
+from cheguan.core.actor import Actor
+from cheguan.core.roles import Role
 
 
 def _call(app, method: str, path: str, *, token: str, body: bytes = b"") -> tuple[str, dict]:

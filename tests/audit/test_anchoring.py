@@ -16,12 +16,12 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
 from cheguan.audit import anchoring
 from cheguan.audit import services as audit
 from cheguan.audit.models import AuditAnchor, AuditEvent, AuditStreamHead
 from cheguan.audit.services import GENESIS_HASH, compute_hash
+from cheguan.core.actor import Actor
+from cheguan.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -15,10 +15,10 @@ from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
 from cheguan.audit import services as audit
 from cheguan.audit.models import AuditEvent
+from cheguan.core.actor import Actor
+from cheguan.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

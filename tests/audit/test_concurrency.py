@@ -8,10 +8,10 @@ from collections import defaultdict
 import pytest
 from django.db import connection, transaction
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
 from cheguan.audit import services as audit
 from cheguan.audit.models import AuditEvent, AuditStreamHead
+from cheguan.core.actor import Actor
+from cheguan.core.roles import Role
 
 THREADS, EVENTS_PER_THREAD = 20, 10
 

@@ -8,10 +8,10 @@ import re
 import pytest
 from django.db import transaction
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
 from cheguan.audit import services as audit
 from cheguan.audit.models import AuditEvent
+from cheguan.core.actor import Actor
+from cheguan.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.db import connection, transaction
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
 from cheguan.audit import services as audit
 from cheguan.audit.models import AuditEvent, AuditStreamHead
+from cheguan.core.actor import Actor
+from cheguan.core.roles import Role
 
 
 def _record(actor, **kw):

@@ -14,10 +14,10 @@ from django.db import transaction
 from django.utils import translation
 
 import cheguan
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
 from cheguan.audit import services as audit
 from cheguan.audit import words
+from cheguan.core.actor import Actor
+from cheguan.core.roles import Role
 
 SRC = Path(cheguan.__file__).parent
 ACTION = re.compile(r"^[a-z_]+\.[a-z][a-z_]*$")

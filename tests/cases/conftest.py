@@ -3,10 +3,10 @@ import io
 
 import pytest
 
-from cheguan.accounts.actor import Actor
 from cheguan.cases import services
 from cheguan.cases.catalogue import seed_catalogue
 from cheguan.core import clock as clock_module
+from cheguan.core.actor import Actor
 
 PDF = b"%PDF-1.4\n%test document\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from cheguan.accounts.actor import Actor
 from cheguan.audit.models import AuditEvent
 from cheguan.cases import errors, services
 from cheguan.cases.models import CaseStatus
+from cheguan.core.actor import Actor
 from cheguan.core.errors import NOT_FOUND, DomainError
 from tests.cases.conftest import pdf_upload
 

@@ -8,7 +8,6 @@ from types import SimpleNamespace
 
 import pytest
 
-from cheguan.accounts.actor import Actor
 from cheguan.accounts.services import open_assisted_session
 from cheguan.cases import services
 from cheguan.cases.models import (
@@ -20,6 +19,7 @@ from cheguan.cases.models import (
     RongqueCommitment,
     Visit,
 )
+from cheguan.core.actor import Actor
 from tests.cases.conftest import PDF, pdf_upload
 
 pytestmark = pytest.mark.django_db

@@ -2,11 +2,11 @@ import datetime as dt
 
 import pytest
 
-from cheguan.accounts.actor import Actor
 from cheguan.audit.models import AuditEvent
 from cheguan.cases import services
 from cheguan.cases.models import TRANSITIONS, Case, CaseStatus, CaseTransition, Channel
 from cheguan.cases.services.common import transition
+from cheguan.core.actor import Actor
 from cheguan.core.errors import DomainError
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
 from cheguan.cases import services
 from cheguan.cases.catalogue import owner_of_code
 from cheguan.cases.models import Case
@@ -15,8 +13,10 @@ from cheguan.cases.services.limits import (
     LIMIT_OPEN_CASES_CITIZEN,
     LIMIT_OPEN_CASES_OPERATOR,
 )
+from cheguan.core.actor import Actor
 from cheguan.core.errors import DomainError
 from cheguan.core.limits import DEFAULTS
+from cheguan.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

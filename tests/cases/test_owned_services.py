@@ -10,7 +10,6 @@ import re
 
 import pytest
 
-from cheguan.accounts.actor import Actor
 from cheguan.accounts.services import open_assisted_session
 from cheguan.audit.models import AuditEvent
 from cheguan.cases import errors, owners, services
@@ -18,6 +17,7 @@ from cheguan.cases.catalogue import CATALOGUE, OWNERS, seed_catalogue
 from cheguan.cases.models import Case, CaseStatus, Service
 from cheguan.cases.services.owned import refusal
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,6 @@ import io
 
 import pytest
 
-from cheguan.accounts.actor import Actor
 from cheguan.accounts.services import open_assisted_session
 from cheguan.cases import services
 from cheguan.cases.models import (
@@ -21,6 +20,7 @@ from cheguan.cases.models import (
     RongqueCommitment,
     Visit,
 )
+from cheguan.core.actor import Actor
 from tests.cases.conftest import pdf_upload
 
 pytestmark = pytest.mark.django_db

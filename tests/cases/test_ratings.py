@@ -2,9 +2,9 @@ import datetime as dt
 
 import pytest
 
-from cheguan.accounts.actor import Actor
 from cheguan.cases import services
 from cheguan.cases.models import AppealDecision, FollowUp, FollowUpStatus, Rating
+from cheguan.core.actor import Actor
 from cheguan.core.errors import DomainError
 
 pytestmark = pytest.mark.django_db

@@ -9,11 +9,11 @@ import re
 import pytest
 from django.test import Client
 
-from cheguan.accounts.actor import Actor
 from cheguan.audit.models import AuditEvent
 from cheguan.cases import services
 from cheguan.cases.models import Rating, WindowScreen
 from cheguan.cases.services import screens
+from cheguan.core.actor import Actor
 from cheguan.core.errors import DomainError
 
 pytestmark = pytest.mark.django_db

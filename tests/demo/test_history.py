@@ -8,7 +8,6 @@ import hashlib
 import pytest
 from django.db import transaction
 
-from cheguan.accounts.actor import Actor
 from cheguan.accounts.models import User
 from cheguan.audit.services import verify
 from cheguan.cases import figures
@@ -23,6 +22,7 @@ from cheguan.cases.models import (
     Visit,
 )
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.demo import data
 from cheguan.demo.services import seed_demo
 from cheguan.inspection.models import InspectionMark

@@ -4,8 +4,8 @@ apart from test_history.py, whose module-wide city would already hold a history.
 import pytest
 from django.db import transaction
 
-from cheguan.accounts.actor import Actor
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.demo.history import build_history
 from cheguan.demo.services import seed_demo
 from cheguan.registry.models import Office, Person

@@ -9,11 +9,12 @@ from django.db import transaction
 from django.db.models import Max
 from stdnum.cn import ric
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role, User
+from cheguan.accounts.models import User
 from cheguan.audit.models import AuditEvent
 from cheguan.audit.services import verify
 from cheguan.core import clock
+from cheguan.core.actor import Actor
+from cheguan.core.roles import Role
 from cheguan.demo import data
 from cheguan.demo.services import seed_demo
 from cheguan.demo.vehicles import build_city

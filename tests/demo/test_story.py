@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
-from cheguan.accounts.actor import Actor
 from cheguan.accounts.models import User
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.demo import data
 from cheguan.demo.services import seed_demo, story_day
 from cheguan.inspection.queries import eligibility_of

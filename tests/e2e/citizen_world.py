@@ -13,12 +13,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from cheguan.accounts import services as accounts_services
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role, User
+from cheguan.accounts.models import User
 from cheguan.cases import services as cases
 from cheguan.cases.catalogue import seed_catalogue
 from cheguan.cases.models import Case
 from cheguan.core import clock
+from cheguan.core.actor import Actor
+from cheguan.core.roles import Role
 from cheguan.inspection import services as inspection
 from cheguan.inspection.models import InspectionMark
 from cheguan.plates import services as plates

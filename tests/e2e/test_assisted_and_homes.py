@@ -11,9 +11,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cheguan.accounts.models import AssistedSession, Role
+from cheguan.accounts.models import AssistedSession
 from cheguan.cases.catalogue import seed_catalogue
 from cheguan.cases.models import Rating
+from cheguan.core.roles import Role
 from tests import factories
 from tests.cases.conftest import World
 from tests.e2e.conftest import UI

@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from cheguan.accounts.models import Role
 from cheguan.cases.catalogue import seed_catalogue
 from cheguan.cases.models import Case, CaseStatus, CommitmentStatus, Rating, RongqueCommitment
 from cheguan.core import clock
+from cheguan.core.roles import Role
 from tests import factories
 from tests.cases.conftest import PDF
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from cheguan.accounts.actor import Actor
 from cheguan.accounts.models import User
+from cheguan.core.actor import Actor
 from cheguan.demo import data
 from cheguan.demo.services import seed_demo
 from cheguan.inspection.models import InspectionMark

@@ -9,10 +9,10 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from cheguan.accounts.models import Role
 from cheguan.audit.models import AuditEvent
 from cheguan.cases.catalogue import seed_catalogue
 from cheguan.core import clock
+from cheguan.core.roles import Role
 from cheguan.inspection.models import InspectionMark
 from cheguan.registry.models import InsurancePolicy, VehicleTax, Violation
 from tests import factories

@@ -8,10 +8,10 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
 from cheguan.cases.catalogue import seed_catalogue
 from cheguan.core import clock
+from cheguan.core.actor import Actor
+from cheguan.core.roles import Role
 from cheguan.inspection import services
 from cheguan.inspection.models import InspectionMark
 from cheguan.registry.models import InsurancePolicy, VehicleTax

@@ -10,10 +10,10 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from cheguan.accounts.models import Role
 from cheguan.cases.catalogue import seed_catalogue
 from cheguan.cases.models import Case, CaseStatus
 from cheguan.core import clock
+from cheguan.core.roles import Role
 from tests import factories
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from cheguan.accounts.models import Role
+from cheguan.core.roles import Role
 from cheguan.plates.models import BlockedPattern
 from tests import factories
 

@@ -12,11 +12,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
 from cheguan.cases.catalogue import seed_catalogue
 from cheguan.cases.models import Case
 from cheguan.core import clock
+from cheguan.core.actor import Actor
+from cheguan.core.roles import Role
 from cheguan.plates import services
 from cheguan.plates.models import Draw, DrawStatus, NumberState, PlateNumber
 from tests import factories

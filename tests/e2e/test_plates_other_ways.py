@@ -17,10 +17,10 @@ import pytest
 from playwright.sync_api import expect
 
 from cheguan.accounts import services as accounts_services
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
 from cheguan.cases.catalogue import seed_catalogue
 from cheguan.core import clock
+from cheguan.core.actor import Actor
+from cheguan.core.roles import Role
 from cheguan.plates import services
 from cheguan.plates.models import NumberState, PlateNumber, Swap
 from cheguan.registry.services.deregistration import deregister_vehicle

@@ -17,9 +17,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
 from cheguan.core import clock
+from cheguan.core.actor import Actor
+from cheguan.core.roles import Role
 from cheguan.inspection import services as inspection
 from cheguan.inspection import signing
 from cheguan.plates import services

@@ -9,8 +9,8 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from cheguan.accounts.models import Role
 from cheguan.core import clock
+from cheguan.core.roles import Role
 from cheguan.registry.models import VehicleStatus
 from tests import factories
 

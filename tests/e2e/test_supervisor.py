@@ -6,9 +6,9 @@ import pytest
 from django.db import transaction
 from playwright.sync_api import expect
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
 from cheguan.audit import services as audit
+from cheguan.core.actor import Actor
+from cheguan.core.roles import Role
 from tests import factories
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

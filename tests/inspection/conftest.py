@@ -3,10 +3,10 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
 from cheguan.cases.catalogue import seed_catalogue
 from cheguan.core import clock as clock_module
+from cheguan.core.actor import Actor
+from cheguan.core.roles import Role
 from cheguan.registry.models import InsurancePolicy, VehicleTax, Violation
 
 TODAY = dt.date(2026, 5, 11)  # a Monday; the car is due 2026-07-01 at age 4

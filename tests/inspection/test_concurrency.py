@@ -14,10 +14,10 @@ import pytest
 from django.db import connection
 
 from cheguan.accounts import services as accounts
-from cheguan.accounts.actor import Actor
 from cheguan.audit.models import AuditEvent
 from cheguan.cases.models import Case, CaseDocument, CaseStatus
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import DomainError
 from cheguan.inspection import errors, services
 from cheguan.inspection.models import InspectionMark

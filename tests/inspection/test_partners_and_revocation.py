@@ -5,9 +5,9 @@ import datetime as dt
 
 import pytest
 
-from cheguan.accounts.actor import Actor
 from cheguan.audit.models import AuditEvent
 from cheguan.cases.models import Case, Channel
+from cheguan.core.actor import Actor
 from cheguan.core.errors import PERMISSION_DENIED, DomainError
 from cheguan.inspection import services, signing
 from cheguan.inspection.models import InspectionMark

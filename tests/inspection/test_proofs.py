@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cheguan.accounts.actor import Actor
 from cheguan.audit.models import AuditEvent
 from cheguan.cases import errors as case_errors
 from cheguan.cases.models import Case, CaseDocument, CaseStatus, DocumentStatus
+from cheguan.core.actor import Actor
 from cheguan.core.errors import NOT_FOUND, PERMISSION_DENIED, DomainError
 from cheguan.inspection import errors, queries, services
 from cheguan.inspection.models import InspectionMark

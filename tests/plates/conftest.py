@@ -5,10 +5,10 @@ import datetime as dt
 
 import pytest
 
-from cheguan.accounts.actor import Actor
 from cheguan.cases import services as cases
 from cheguan.cases.catalogue import seed_catalogue
 from cheguan.core import clock as clock_module
+from cheguan.core.actor import Actor
 from cheguan.plates import services
 
 NOW = dt.datetime(2026, 5, 11, 10, 0)  # a Monday

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
 from cheguan.audit.models import AuditEvent
+from cheguan.core.actor import Actor
+from cheguan.core.roles import Role
 from cheguan.plates import blocklist
 from cheguan.plates.models import BlockedPattern, BlockScope
 

@@ -10,9 +10,9 @@ import pytest
 from django.db import IntegrityError, connection
 from django.utils import timezone
 
-from cheguan.accounts.actor import Actor
 from cheguan.audit.models import AuditEvent
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import DomainError
 from cheguan.plates import blocklist, errors, services
 from cheguan.plates.models import (

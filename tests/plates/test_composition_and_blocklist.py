@@ -8,10 +8,10 @@ import re
 import pytest
 from django.test import override_settings
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
 from cheguan.audit.models import AuditEvent
+from cheguan.core.actor import Actor
 from cheguan.core.errors import NOT_FOUND, PERMISSION_DENIED, DomainError
+from cheguan.core.roles import Role
 from cheguan.plates import blocklist, errors
 from cheguan.plates.formats import (
     blocked_for_release,

@@ -4,12 +4,12 @@ import datetime as dt
 
 import pytest
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
 from cheguan.audit.models import AuditEvent
 from cheguan.cases.models import CaseStatus
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import DomainError
+from cheguan.core.roles import Role
 from cheguan.plates import errors, services
 from cheguan.plates.models import Draw, DrawStatus, NumberState, PlateNumber
 from cheguan.plates.replay import check_draw, verify_draws

@@ -40,9 +40,9 @@ from dataclasses import dataclass, field
 import pytest
 from django.db import connection
 
-from cheguan.accounts.actor import Actor
 from cheguan.cases.models import Case
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import DomainError
 from cheguan.plates import errors, services
 from cheguan.plates.conf import setting

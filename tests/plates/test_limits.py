@@ -8,10 +8,10 @@ import datetime as dt
 
 import pytest
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import DomainError
+from cheguan.core.roles import Role
 from cheguan.plates import errors, services
 from cheguan.plates.models import Draw, NumberState, PlateNumber, Pool
 from cheguan.plates.services.limits import pool_share_cap

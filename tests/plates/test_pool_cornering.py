@@ -22,12 +22,12 @@ import pytest
 from django.db import connection
 
 from cheguan.accounts import services as accounts
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
 from cheguan.cases.models import Case
 from cheguan.cases.services.limits import OPEN_STATUSES
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import DomainError
+from cheguan.core.roles import Role
 from cheguan.plates import errors, services
 from cheguan.plates.conf import setting
 from cheguan.plates.models import Draw, NumberState, PlateNumber, Pool

@@ -7,11 +7,11 @@ import datetime as dt
 
 import pytest
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
 from cheguan.accounts.services import open_assisted_session
 from cheguan.audit.models import AuditEvent
 from cheguan.core import clock
+from cheguan.core.actor import Actor
+from cheguan.core.roles import Role
 from cheguan.plates import services
 from cheguan.plates.models import (
     ComposeCheck,

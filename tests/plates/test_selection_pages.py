@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
 from cheguan.accounts.services import open_assisted_session
 from cheguan.core import clock
+from cheguan.core.actor import Actor
+from cheguan.core.roles import Role
 from cheguan.plates import services
 from cheguan.plates.models import (
     Draw,

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
 from cheguan.accounts.services import open_assisted_session
 from cheguan.audit.models import AuditEvent
 from cheguan.cases import services as cases
 from cheguan.cases.models import Case, CaseStatus
+from cheguan.core.actor import Actor
 from cheguan.core.errors import DomainError
+from cheguan.core.roles import Role
 from cheguan.plates import errors, services
 from cheguan.plates.models import Draw
 

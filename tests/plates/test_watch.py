@@ -10,10 +10,10 @@ import io
 import pytest
 from django.core.management import call_command
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
 from cheguan.alerts.models import Alert, Severity
 from cheguan.core import clock
+from cheguan.core.actor import Actor
+from cheguan.core.roles import Role
 from cheguan.plates import errors, services, tasks
 from cheguan.plates.models import Draw, Pool
 from cheguan.plates.services.watch import (

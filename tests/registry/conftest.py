@@ -3,7 +3,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from cheguan.accounts.models import Role
+from cheguan.core.roles import Role
 
 NOW = dt.datetime(2026, 3, 2, 10, 0)  # a Monday morning
 

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from cheguan.accounts.actor import Actor
 from cheguan.accounts.services import open_assisted_session
+from cheguan.core.actor import Actor
 from cheguan.registry import services
 from cheguan.registry.models import Vehicle
 from tests.factories import resident_id, uscc

@@ -3,8 +3,8 @@ the reason; a citizen may not; another office's or party's vehicle is "not found
 
 from __future__ import annotations
 
-from cheguan.accounts.models import Role
 from cheguan.audit.models import AuditEvent
+from cheguan.core.roles import Role
 from cheguan.registry.models import VehicleStatus
 from tests import factories
 

@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
-from cheguan.accounts.actor import Actor
 from cheguan.accounts.services import open_assisted_session
 from cheguan.audit.models import AuditEvent
+from cheguan.core.actor import Actor
 from cheguan.registry import services
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from cheguan.accounts.actor import Actor
 from cheguan.audit.models import AuditEvent
+from cheguan.core.actor import Actor
 from cheguan.core.errors import PERMISSION_DENIED, DomainError
 from cheguan.registry import services
 from cheguan.registry.models import AuthorisationStatus

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from cheguan.accounts.actor import Actor
 from cheguan.audit.models import AuditEvent
+from cheguan.core.actor import Actor
 from cheguan.core.errors import PERMISSION_DENIED, DomainError
 from cheguan.registry import queries, services
 from cheguan.registry.models import AuthorisationStatus, Encumbrance, VehicleStatus

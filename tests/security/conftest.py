@@ -13,12 +13,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cheguan.accounts import services as accounts
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
 from cheguan.cases import services as cases
 from cheguan.cases.catalogue import seed_catalogue
 from cheguan.cases.models import FollowUp
 from cheguan.core import clock as clock_module
+from cheguan.core.actor import Actor
+from cheguan.core.roles import Role
 from cheguan.inspection import services as inspection
 from cheguan.plates import blocklist
 from cheguan.plates import services as plates

@@ -18,12 +18,13 @@ import pytest
 from django.test import Client
 
 from cheguan.accounts import services as accounts
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import ApiToken, AssistedSession, Role
+from cheguan.accounts.models import ApiToken, AssistedSession
 from cheguan.audit.models import AuditEvent
 from cheguan.cases import services as cases
 from cheguan.cases.models import Case
+from cheguan.core.actor import Actor
 from cheguan.core.errors import DomainError
+from cheguan.core.roles import Role
 from cheguan.inspection import services as inspection
 from cheguan.plates import services as plates
 from cheguan.registry import services as registry

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cheguan.accounts.models import Role
+from cheguan.core.roles import Role
 from cheguan.web.middleware import ELDER_COOKIE
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from cheguan.accounts.models import Role
+from cheguan.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

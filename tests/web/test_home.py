@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from django.db import transaction
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
 from cheguan.audit import services as audit
+from cheguan.core.actor import Actor
+from cheguan.core.roles import Role
 from cheguan.registry.models import AuthorisationStatus
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ import re
 import pytest
 from django.test import Client
 
-from cheguan.accounts.models import Role
 from cheguan.cases.catalogue import seed_catalogue
 from cheguan.core import clock
+from cheguan.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from cheguan.accounts.models import Role
+from cheguan.core.roles import Role
 from tests.e2e import citizen_world
 
 pytestmark = pytest.mark.django_db

@@ -41,9 +41,9 @@ def test_code_names_follow_the_language():
 
 
 def test_a_verified_document_names_its_record_not_its_reference(make, clock):
-    from cheguan.accounts.actor import Actor
     from cheguan.cases import services
     from cheguan.cases.catalogue import seed_catalogue
+    from cheguan.core.actor import Actor
 
     clock.set_now(dt.datetime(2026, 5, 11, 10, 0))
     seed_catalogue(make.office())

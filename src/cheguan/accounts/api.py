@@ -7,9 +7,9 @@ import datetime as dt
 from ninja import Field, Router, Status
 
 from cheguan.accounts import queries, services
-from cheguan.accounts.actor import actor_for
 from cheguan.accounts.models import ApiToken, AssistedSession, ConsentMethod
-from cheguan.accounts.permissions import require
+from cheguan.core.actor import actor_for
+from cheguan.core.permissions import require
 from cheguan.core.schemas import ERRORS, Schema
 
 router = Router(tags=["accounts"])

@@ -17,3 +17,12 @@ class AccountsConfig(AppConfig):
             dispatch_uid="accounts.close_doors_of_withdrawn_partner",
         )
         from cheguan.accounts import signals  # noqa: F401  (logins and logouts into the audit trail)
+        from cheguan.accounts.models import ConsentScope
+        from cheguan.audit.words import register_value_words
+
+        register_value_words(
+            "consent_scope",
+            lambda value, english: (
+                str(ConsentScope(value).label) if value in ConsentScope.values else None
+            ),
+        )

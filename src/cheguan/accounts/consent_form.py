@@ -5,8 +5,8 @@ that another citizen's open session ends. One reading of the POST, one context."
 from __future__ import annotations
 
 from cheguan.accounts import services
-from cheguan.accounts.actor import actor_for
 from cheguan.accounts.models import AssistedSession, ConsentMethod, ConsentScope
+from cheguan.core.actor import actor_for
 from cheguan.core.errors import DomainError, ValidationErrors
 
 

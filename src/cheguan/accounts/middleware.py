@@ -14,8 +14,8 @@ from django.contrib.auth import logout
 from django.http import HttpRequest
 from django.urls import Resolver404, resolve
 
-from cheguan.accounts.actor import Actor
 from cheguan.accounts.partners import REVOKED, partner_refusal
+from cheguan.core.actor import Actor
 from cheguan.core.pages import error_page
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

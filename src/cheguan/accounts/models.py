@@ -7,35 +7,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    CITIZEN = "citizen", _("Citizen")
-    CLERK = "clerk", _("Clerk")
-    INSPECTOR = "inspector", _("Inspector")
-    SUPERVISOR = "supervisor", _("Supervisor")
-    EXAMINER = "examiner", _("Examiner")
-    DEALER_AGENT = "dealer_agent", _("Dealer agent")
-    SCRAPYARD_AGENT = "scrapyard_agent", _("Scrapyard agent")
-    DRIVING_SCHOOL_AGENT = "driving_school_agent", _("Driving-school agent")
-    SERVICE_POINT_AGENT = "service_point_agent", _("Service-point agent")
-    ADMIN = "admin", _("Administrator")
-
-
-PARTNER_ROLES = frozenset(
-    {Role.DEALER_AGENT, Role.SCRAPYARD_AGENT, Role.DRIVING_SCHOOL_AGENT, Role.SERVICE_POINT_AGENT}
-)
-STAFF_ROLES = frozenset({Role.CLERK, Role.INSPECTOR, Role.SUPERVISOR, Role.EXAMINER, Role.ADMIN})
-# The organisation kind each partner role must belong to.
-PARTNER_ORGANISATION_KIND = {
-    Role.DEALER_AGENT: "dealer",
-    Role.SCRAPYARD_AGENT: "scrapyard",
-    Role.DRIVING_SCHOOL_AGENT: "driving_school",
-    Role.SERVICE_POINT_AGENT: "service_point",
-}
+from cheguan.core.roles import PARTNER_ROLES, STAFF_ROLES, Role
 
 
 class User(AbstractUser):
-    """A login. Its ``role`` decides what it may do (``accounts.permissions``).
+    """A login. Its ``role`` decides what it may do (``core.permissions``).
 
     A citizen's login points at their ``person`` record; a partner's at its
     ``organisation`` (it sees only that organisation's work); staff belong to an ``office``.

@@ -6,10 +6,10 @@ import datetime as dt
 
 from django.db.models import QuerySet
 
-from cheguan.accounts.actor import Actor
 from cheguan.accounts.models import ApiToken, AssistedSession, AssistedSessionEnd
-from cheguan.accounts.permissions import require
 from cheguan.core import clock
+from cheguan.core.actor import Actor
+from cheguan.core.permissions import require
 
 
 def api_tokens_for(actor: Actor) -> QuerySet[ApiToken]:

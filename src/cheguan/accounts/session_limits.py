@@ -25,8 +25,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.utils.translation import gettext as _
 
-from cheguan.accounts.models import Role
 from cheguan.core import clock
+from cheguan.core.roles import Role
 
 LOGIN_AT = "cheguan_login_at"
 SEEN_AT = "cheguan_seen_at"

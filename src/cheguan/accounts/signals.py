@@ -28,9 +28,9 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from cheguan.accounts import session_limits
-from cheguan.accounts.actor import Actor
 from cheguan.accounts.models import User
 from cheguan.audit import services as audit
+from cheguan.core.actor import Actor
 from cheguan.core.masking import mask_id_number, scrub_text
 
 ANONYMOUS = "anonymous"

@@ -22,14 +22,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cheguan.accounts import consent_form, queries, services
-from cheguan.accounts.actor import Actor, actor_for
 from cheguan.accounts.login_limits import login_refusal
-from cheguan.accounts.models import ConsentMethod, ConsentScope, Role
+from cheguan.accounts.models import ConsentMethod, ConsentScope
 from cheguan.accounts.partners import REVOKED, partner_refusal
-from cheguan.accounts.permissions import require
 from cheguan.accounts.queries import consent_vehicles
+from cheguan.core.actor import Actor, actor_for
 from cheguan.core.errors import DomainError
 from cheguan.core.pages import error_page
+from cheguan.core.permissions import require
+from cheguan.core.roles import Role
 
 # The citizen services a clerk can open while acting for a citizen. Paths, not URL names:
 # the services live in other apps, which accounts does not import.

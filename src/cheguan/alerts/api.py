@@ -7,9 +7,9 @@ from typing import Any
 
 from ninja import Query, Router, Schema
 
-from cheguan.accounts.actor import actor_for
 from cheguan.alerts import queries
 from cheguan.alerts.models import Alert
+from cheguan.core.actor import actor_for
 from cheguan.core.schemas import ERRORS
 
 router = Router(tags=["alerts"])

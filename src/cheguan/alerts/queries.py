@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.permissions import require_office
 from cheguan.alerts.models import Alert
+from cheguan.core.actor import Actor
+from cheguan.core.permissions import require_office
 
 
 def alerts_for(actor: Actor, *, status: str = "", kind: str = "") -> QuerySet[Alert]:

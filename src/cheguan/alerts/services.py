@@ -8,10 +8,10 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Model
 
-from cheguan.accounts.actor import Actor
 from cheguan.alerts.models import Alert, AlertStatus, Severity
 from cheguan.audit.services import record
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 
 
 def subject_of(obj: Model) -> str:

@@ -7,9 +7,9 @@ from typing import Annotated, Any
 
 from ninja import Query, Router
 
-from cheguan.accounts.actor import actor_for
 from cheguan.audit import queries
 from cheguan.audit.models import AuditEvent
+from cheguan.core.actor import actor_for
 from cheguan.core.schemas import DB_INT_MAX, ERRORS, Schema
 
 router = Router(tags=["audit"])

@@ -17,7 +17,7 @@ class AuditEventQuerySet(models.QuerySet):
     def visible_to(self, actor) -> AuditEventQuerySet:
         """Supervisors: their office's events (an administrator without an office: all); a
         partner's agent: its organisation's."""
-        from cheguan.accounts.permissions import has_capability
+        from cheguan.core.permissions import has_capability
 
         user = actor.user
         if user is None or not user.is_authenticated:

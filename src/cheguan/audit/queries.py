@@ -18,13 +18,12 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
-from cheguan.accounts.permissions import has_capability, require
 from cheguan.audit import services
 from cheguan.audit.models import AuditEvent
+from cheguan.core.actor import Actor
 from cheguan.core.errors import NOT_AUTHENTICATED, PERMISSION_DENIED, ErrorCode
-from cheguan.registry.models import Organisation
+from cheguan.core.permissions import has_capability, require
+from cheguan.core.roles import Role
 
 PAGE_SIZE = 50
 
@@ -134,6 +133,18 @@ def trail_page(
     return TrailPage(rows, _encode_cursor(rows[-1]) if more and rows else None)
 
 
+def organisation_model():
+    """The partner organisations the trail's rows point at, reached through the trail's own
+    foreign key: ``audit`` sits below ``registry`` in the kernel's order and does not
+    import it (docs/adr/0018-kernel-order.md)."""
+    return AuditEvent._meta.get_field("organisation").related_model
+
+
+def organisations_for(actor: Actor):
+    """The organisations the actor may filter the trail by: those it may see."""
+    return organisation_model().objects.visible_to(actor).select_related("office")
+
+
 def streams_for(actor: Actor) -> list[str] | None:
     """The streams a supervisor or administrator may verify (None: all of them)."""
     user = actor.user
@@ -143,7 +154,9 @@ def streams_for(actor: Actor) -> list[str] | None:
         return None if user.role == Role.ADMIN else []
     org_streams = {
         f"org:{pk}"
-        for pk in Organisation.objects.filter(office_id=user.office_id).values_list("pk", flat=True)
+        for pk in organisation_model()
+        .objects.filter(office_id=user.office_id)
+        .values_list("pk", flat=True)
     }
     prefix = f"office:{user.office_id}:"
     return [n for n in services.stream_names() if n.startswith(prefix) or n in org_streams]

@@ -24,9 +24,9 @@ from typing import Any
 from django.db import connection
 from django.db.models import Model
 
-from cheguan.accounts.actor import Actor
 from cheguan.audit.models import AuditEvent, AuditStreamHead
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.masking import mask_mapping
 
 GENESIS_HASH = "0" * 64

@@ -5,12 +5,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from cheguan.accounts.actor import actor_for
 from cheguan.audit import queries, words
 from cheguan.audit.forms import TrailFilterForm
+from cheguan.core.actor import actor_for
 from cheguan.core.errors import DomainError
 from cheguan.core.pages import error_page
-from cheguan.registry import queries as registry_queries
 
 RESULTS_TARGET = "trail-results"
 
@@ -43,7 +42,7 @@ def trail(request):
     except DomainError as e:
         return error_page(request, e)
     is_partner = actor.user.is_partner
-    organisations = None if is_partner else registry_queries.organisations_for(actor)
+    organisations = None if is_partner else queries.organisations_for(actor)
     form = TrailFilterForm(request.GET or None, organisations=organisations)
     rows, next_cursor, cursor_error = [], None, ""
     valid = not form.is_bound or form.is_valid()

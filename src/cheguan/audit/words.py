@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.apps import apps
@@ -19,7 +19,6 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from cheguan.core.wording import day_words, time_words
-from cheguan.registry import codes
 
 ACTIONS = {
     "accounts.api_token_created": _("API token created"),
@@ -230,6 +229,18 @@ CHOICES = {
     "status_from": ("registry", "Vehicle", "status"),
     "status_to": ("registry", "Vehicle", "status"),
 }
+# Words for values that only their app can name (a code table, a choice list kept with
+# its model): each app registers them from its AppConfig.ready(), so that ``audit`` stays
+# below the apps it records for (docs/adr/0018-kernel-order.md).
+VALUE_WORDS: dict[str, Callable[[str, bool], str | None]] = {}
+
+
+def register_value_words(key: str, words: Callable[[str, bool], str | None]) -> None:
+    """``words(value, english)`` names a detail's value under ``key``, or ``None`` if it
+    does not know it."""
+    VALUE_WORDS[key] = words
+
+
 ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -274,13 +285,8 @@ def value_words(key: str, value: Any) -> str:
     if isinstance(value, str):
         if key in CHOICES and (label := _choice_label(key, value)):
             return label
-        if key == "consent_scope":
-            from cheguan.accounts.models import ConsentScope
-
-            if value in ConsentScope.values:
-                return str(ConsentScope(value).label)
-        if key == "plate_type":
-            return codes.name_of("plate_kind", value, english=_english())
+        if key in VALUE_WORDS and (words := VALUE_WORDS[key](value, _english())):
+            return words
         if ISO_MOMENT.match(value):
             try:
                 return time_words(dt.datetime.fromisoformat(value))

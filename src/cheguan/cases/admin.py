@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from cheguan.accounts.actor import Actor
 from cheguan.audit.services import record
 from cheguan.cases import owners
 from cheguan.cases.catalogue import owner_of_code
 from cheguan.cases.models import Case, DocumentRequirement, FollowUp, Rating, Service
+from cheguan.core.actor import Actor
 
 
 class RequirementInline(admin.TabularInline):

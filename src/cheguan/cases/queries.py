@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.db.models.expressions import Combinable
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.permissions import has_capability, require, require_office
 from cheguan.cases.evidence import evidence_for
 from cheguan.cases.models import (
     GENERIC_OWNER,
@@ -32,7 +30,9 @@ from cheguan.cases.models import (
     Service,
 )
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import NOT_AUTHENTICATED, NOT_FOUND, PERMISSION_DENIED
+from cheguan.core.permissions import has_capability, require, require_office
 from cheguan.workdays.services import add_working_days
 
 NEAR_DEADLINE_WORKING_DAYS = 2  # a commitment this close to its deadline is "near"

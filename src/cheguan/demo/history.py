@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Q
 
-from cheguan.accounts.models import Role, User
+from cheguan.accounts.models import User
 from cheguan.cases.models import (
     Case,
     CaseStatus,
@@ -48,6 +48,7 @@ from cheguan.cases.models import (
     VisitKind,
 )
 from cheguan.cases.models.rating import AppealDecision
+from cheguan.core.roles import Role
 from cheguan.demo import data
 from cheguan.inspection.models import InspectionMark
 from cheguan.registry import codes

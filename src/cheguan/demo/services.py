@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role, User
+from cheguan.accounts.models import User
 from cheguan.audit.models import AuditEvent
 from cheguan.audit.services import record
 from cheguan.cases.catalogue import seed_catalogue
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import ErrorCode
+from cheguan.core.roles import Role
 from cheguan.demo import data
 from cheguan.demo.build import City, VehicleRow
 from cheguan.demo.history import build_history

@@ -13,9 +13,9 @@ from django.http import FileResponse
 from ninja import Field, File, Form, Path, Query, Router, Status
 from ninja.files import UploadedFile
 
-from cheguan.accounts.actor import actor_for
 from cheguan.cases import services as case_services
 from cheguan.core import clock
+from cheguan.core.actor import actor_for
 from cheguan.core.errors import NOT_FOUND
 from cheguan.core.schemas import ERRORS, Schema
 from cheguan.inspection import queries, services, signing

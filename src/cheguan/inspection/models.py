@@ -15,7 +15,7 @@ class MarkQuerySet(models.QuerySet):
         """The marks of the vehicles the actor sees (registry's scope), and a partner's those
         of the applications its organisation filed (a service point prints the mark it got
         for a citizen after the assisted session ended)."""
-        from cheguan.accounts.scope import partner_organisation_id, visible, when
+        from cheguan.core.scope import partner_organisation_id, visible, when
         from cheguan.registry.models import Vehicle
 
         organisation = partner_organisation_id(actor)

@@ -20,10 +20,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.permissions import has_capability, require_office
 from cheguan.cases.models import Case, CaseStatus, DocumentRequirement
+from cheguan.core.actor import Actor
 from cheguan.core.errors import NOT_FOUND
+from cheguan.core.permissions import has_capability, require_office
 from cheguan.inspection.cycles import add_months, default_regime
 from cheguan.inspection.models import SERVICE_CODE, InspectionMark, InspectionReminder
 from cheguan.inspection.rules import Eligibility, VehicleFacts, evaluate

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ninja import Path, Router, Status
 
-from cheguan.accounts.actor import actor_for
+from cheguan.core.actor import actor_for
 from cheguan.core.schemas import DB_INT_MAX, ERRORS
 from cheguan.inspection import queries, services
 from cheguan.inspection.api import MarkOut, _mark_out

@@ -13,15 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cheguan.accounts import consent_form
-from cheguan.accounts.actor import actor_for
 from cheguan.accounts.models import ConsentScope
-from cheguan.accounts.permissions import has_capability, require
 from cheguan.cases import services as case_services
 from cheguan.cases.queries import applicant_label
 from cheguan.core import clock
+from cheguan.core.actor import actor_for
 from cheguan.core.errors import NOT_FOUND, DomainError
 from cheguan.core.masking import refuse_personal_query
 from cheguan.core.pages import english, field_errors, pages, public
+from cheguan.core.permissions import has_capability, require
 from cheguan.inspection import queries, services, signing, words
 from cheguan.inspection.pdf import mark_pdf
 from cheguan.inspection.rules import PROOF_DOCUMENTS

@@ -14,8 +14,8 @@ from typing import Literal
 
 from ninja import Field, Path, Query, Router, Status
 
-from cheguan.accounts.actor import actor_for
-from cheguan.accounts.permissions import require
+from cheguan.core.actor import actor_for
+from cheguan.core.permissions import require
 from cheguan.core.schemas import DB_INT_MAX, ERRORS, Schema
 from cheguan.plates import blocklist
 from cheguan.plates.models import BlockedPattern, PlateType

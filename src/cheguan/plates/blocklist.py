@@ -13,11 +13,11 @@ import re
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.permissions import require_staff_of
 from cheguan.audit.services import record
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import INVALID_INPUT, NOT_FOUND, Bi
+from cheguan.core.permissions import require_staff_of
 from cheguan.plates import errors
 from cheguan.plates.models import BlockedPattern, BlockScope
 

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cheguan.accounts.actor import actor_for
+from cheguan.core.actor import actor_for
 from cheguan.core.errors import DomainError, ValidationErrors
 from cheguan.core.pages import english, pages
 from cheguan.plates import formats, queries, services

@@ -14,10 +14,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cheguan.accounts.actor import actor_for
-from cheguan.accounts.permissions import require, require_citizen_context
+from cheguan.core.actor import actor_for
 from cheguan.core.errors import NOT_FOUND, DomainError, ValidationErrors
 from cheguan.core.pages import english, pages
+from cheguan.core.permissions import require, require_citizen_context
 from cheguan.plates import formats, keeping, queries, services
 from cheguan.plates.compose_views import refusals
 from cheguan.plates.models import PlateNumber

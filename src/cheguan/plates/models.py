@@ -312,7 +312,7 @@ class BlockScope(models.TextChoices):
 class BlockedPatternQuerySet(models.QuerySet):
     def visible_to(self, actor) -> BlockedPatternQuerySet:
         """The office's blocklist, for those who keep the pool."""
-        from cheguan.accounts.scope import staff_office, visible, when
+        from cheguan.core.scope import staff_office, visible, when
 
         office = staff_office(actor, "plates.manage_pool")
         return visible(self, when(office, Q(office_id=office)))

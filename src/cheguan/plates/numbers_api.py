@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import get_language
 from ninja import Field, Path, Router, Status
 
-from cheguan.accounts.actor import actor_for
+from cheguan.core.actor import actor_for
 from cheguan.core.errors import NOT_FOUND
 from cheguan.core.schemas import DB_INT_MAX, ERRORS, Schema
 from cheguan.plates import keeping, queries, services

@@ -18,13 +18,13 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.permissions import require_office
 from cheguan.cases.models import Case
 from cheguan.cases.queries import get_case, my_cases
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import NOT_FOUND, DomainError
 from cheguan.core.masking import mask_name
+from cheguan.core.permissions import require_office
 from cheguan.plates import errors
 from cheguan.plates.conf import setting
 from cheguan.plates.models import (

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
-from cheguan.accounts.actor import Actor
+from cheguan.core.actor import Actor
 from cheguan.plates import errors
 from cheguan.plates.models import PlateNumber
 from cheguan.registry.models import Vehicle, VehicleStatus

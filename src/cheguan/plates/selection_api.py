@@ -12,10 +12,10 @@ import datetime as dt
 
 from ninja import Field, Path, Query, Router, Status
 
-from cheguan.accounts.actor import actor_for
-from cheguan.accounts.permissions import require
 from cheguan.core import clock
+from cheguan.core.actor import actor_for
 from cheguan.core.errors import NOT_FOUND
+from cheguan.core.permissions import require
 from cheguan.core.schemas import DB_INT_MAX, ERRORS, Schema
 from cheguan.plates import formats, queries, services
 from cheguan.plates.models import Draw, Segment

@@ -18,11 +18,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cheguan.accounts.actor import actor_for
-from cheguan.accounts.permissions import has_capability, require
 from cheguan.core import clock
+from cheguan.core.actor import actor_for
 from cheguan.core.errors import NOT_FOUND, DomainError
 from cheguan.core.pages import english, field_errors, pages, public
+from cheguan.core.permissions import has_capability, require
 from cheguan.plates import formats, queries, services
 from cheguan.plates.models import DrawStatus, NumberState
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ninja import Field, Router, Status
 
-from cheguan.accounts.actor import actor_for
+from cheguan.core.actor import actor_for
 from cheguan.core.schemas import DB_INT_MAX, ERRORS, Schema
 from cheguan.plates import queries, services
 from cheguan.plates.selection_api import SelectionOut, selection_out

@@ -8,10 +8,10 @@ from __future__ import annotations
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from cheguan.accounts.actor import actor_for
-from cheguan.accounts.permissions import require_citizen_context
+from cheguan.core.actor import actor_for
 from cheguan.core.errors import DomainError
 from cheguan.core.pages import field_errors, pages
+from cheguan.core.permissions import require_citizen_context
 from cheguan.plates import queries, services
 from cheguan.plates.services.selection import plate_type_for
 from cheguan.registry import queries as registry_queries

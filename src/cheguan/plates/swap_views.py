@@ -11,10 +11,10 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from cheguan.accounts.actor import actor_for
-from cheguan.accounts.permissions import require_citizen_context
+from cheguan.core.actor import actor_for
 from cheguan.core.errors import DomainError, ValidationErrors
 from cheguan.core.pages import pages
+from cheguan.core.permissions import require_citizen_context
 from cheguan.plates import errors as plate_errors
 from cheguan.plates import services
 from cheguan.plates.compose_views import refusals

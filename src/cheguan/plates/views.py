@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cheguan.accounts.actor import actor_for
-from cheguan.accounts.permissions import require
+from cheguan.core.actor import actor_for
 from cheguan.core.errors import DomainError
 from cheguan.core.pages import field_errors, pages, public
+from cheguan.core.permissions import require
 from cheguan.plates import blocklist
 from cheguan.plates.models import BlockScope, PlateType
 from cheguan.plates.number_check import check_publicly

@@ -10,12 +10,12 @@ from __future__ import annotations
 from django.http import HttpResponse
 from ninja import Path, Query, Router, Status
 
-from cheguan.accounts.actor import Actor, actor_for
-from cheguan.accounts.permissions import require_citizen_context
 from cheguan.core import clock
+from cheguan.core.actor import Actor, actor_for
 from cheguan.core.errors import PERMISSION_DENIED
 from cheguan.core.masking import refuse_personal_query
 from cheguan.core.pagination import LIMIT_HELP, MAX_LIMIT, MAX_OFFSET, OFFSET_HELP, page
+from cheguan.core.permissions import require_citizen_context
 from cheguan.core.schemas import ERRORS
 from cheguan.registry import queries, services
 from cheguan.registry.models import Office

@@ -9,8 +9,8 @@ from typing import Literal
 
 from ninja import Field, Path, Router
 
-from cheguan.accounts.actor import actor_for
-from cheguan.accounts.permissions import require
+from cheguan.core.actor import actor_for
+from cheguan.core.permissions import require
 from cheguan.core.schemas import DB_INT_MAX, ERRORS, Schema
 from cheguan.registry import queries
 from cheguan.registry.deregister_views import reason_text

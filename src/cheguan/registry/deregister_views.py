@@ -12,10 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cheguan.accounts.actor import actor_for
-from cheguan.accounts.permissions import require
+from cheguan.core.actor import actor_for
 from cheguan.core.errors import DomainError
 from cheguan.core.pages import domain_errors_as_pages
+from cheguan.core.permissions import require
 from cheguan.registry import queries
 from cheguan.registry.services.deregistration import deregister_vehicle
 

@@ -18,11 +18,11 @@ from typing import Any
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
-from cheguan.accounts.permissions import has_capability
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import NOT_FOUND, PERMISSION_DENIED
+from cheguan.core.permissions import has_capability
+from cheguan.core.roles import Role
 from cheguan.registry.models import (
     Accident,
     Encumbrance,

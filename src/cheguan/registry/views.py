@@ -11,12 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from cheguan.accounts.actor import actor_for
-from cheguan.accounts.permissions import has_capability, require_citizen_context
 from cheguan.core import clock
+from cheguan.core.actor import actor_for
 from cheguan.core.errors import NOT_FOUND, DomainError
 from cheguan.core.masking import PERSONAL_KEYS, refuse_personal_query
 from cheguan.core.pages import domain_errors_as_pages
+from cheguan.core.permissions import has_capability, require_citizen_context
 from cheguan.registry import queries, services, status_words
 from cheguan.registry.models import AuthorisationStatus
 from cheguan.registry.validators import parse_date

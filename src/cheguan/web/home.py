@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cheguan.accounts import queries as accounts_queries
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
 from cheguan.audit import queries as audit_queries
 from cheguan.core import clock
+from cheguan.core.actor import Actor
+from cheguan.core.roles import Role
 from cheguan.registry import queries as registry_queries
 from cheguan.registry import status_words
 from cheguan.registry.models import Standing, Vehicle, VehicleStatus

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from cheguan.accounts.actor import Actor
+from cheguan.core.actor import Actor
 from cheguan.web import services
 from cheguan.web.middleware import ELDER_COOKIE
 

@@ -18,7 +18,6 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from cheguan.accounts.actor import Actor
 from cheguan.accounts.models import (
     CLERK_CONSENT_METHODS,
     PENDING_CONSENT_METHODS,
@@ -26,15 +25,16 @@ from cheguan.accounts.models import (
     AssistedSessionEnd,
     ConsentMethod,
     ConsentScope,
-    Role,
     User,
 )
 from cheguan.accounts.partners import require_partner_authorised
-from cheguan.accounts.permissions import require
 from cheguan.audit.services import record
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import Bi, DomainError, ErrorCode, ValidationErrors
 from cheguan.core.masking import mask_phone
+from cheguan.core.permissions import require
+from cheguan.core.roles import Role
 from cheguan.core.sms import send_sms
 
 CITIZEN_NOT_FOUND = ErrorCode(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from cheguan.accounts.actor import Actor
 from cheguan.accounts.models import User
 from cheguan.audit.services import record
+from cheguan.core.actor import Actor
 from cheguan.core.errors import NOT_AUTHENTICATED
 
 

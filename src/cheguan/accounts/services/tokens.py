@@ -9,13 +9,13 @@ import string
 
 from django.db import transaction
 
-from cheguan.accounts.actor import Actor
 from cheguan.accounts.models import ApiToken, User
 from cheguan.accounts.partners import require_partner_authorised
-from cheguan.accounts.permissions import require
 from cheguan.audit.services import record
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import NOT_FOUND, ErrorCode
+from cheguan.core.permissions import require
 from cheguan.registry.models import Standing
 
 TOKEN_NAME_REQUIRED = ErrorCode(

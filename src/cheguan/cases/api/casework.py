@@ -12,7 +12,6 @@ from django.urls import reverse
 from ninja import File, Form, Path, Query, Router, Status
 from ninja.files import UploadedFile
 
-from cheguan.accounts.actor import actor_for
 from cheguan.cases import queries, services
 from cheguan.cases.api.schemas import (
     AcceptIn,
@@ -33,6 +32,7 @@ from cheguan.cases.api.schemas import (
 )
 from cheguan.cases.models import Case
 from cheguan.cases.services.common import is_applicant
+from cheguan.core.actor import actor_for
 from cheguan.core.errors import NOT_FOUND
 from cheguan.core.pagination import LIMIT_HELP, MAX_LIMIT, page
 from cheguan.core.schemas import ERRORS

@@ -8,14 +8,14 @@ from typing import Literal
 
 from ninja import Field, Path, Query, Router
 
-from cheguan.accounts.actor import actor_for
-from cheguan.accounts.permissions import require_office
 from cheguan.cases import figures, queries, services
 from cheguan.cases.api.schemas import CommitmentOut
 from cheguan.cases.models import FollowUp, RongqueCommitment
 from cheguan.cases.queries import applicant_label
+from cheguan.core.actor import actor_for
 from cheguan.core.errors import INVALID_INPUT, Bi
 from cheguan.core.pagination import LIMIT_HELP, MAX_LIMIT, page
+from cheguan.core.permissions import require_office
 from cheguan.core.schemas import ERRORS, Schema
 
 router = Router()

@@ -145,7 +145,7 @@ class CaseQuerySet(models.QuerySet):
         """Office staff: their office's cases; a citizen (or the clerk assisting them): the
         citizen's; a partner: the cases its organisation applied for or filed — also while
         acting for a citizen, whose other cases stay theirs (docs/adr/0003)."""
-        from cheguan.accounts.scope import (
+        from cheguan.core.scope import (
             partner_organisation_id,
             served_citizen_id,
             staff_office,

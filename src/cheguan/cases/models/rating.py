@@ -93,7 +93,7 @@ class AppealDecision(models.TextChoices):
 class FollowUpQuerySet(models.QuerySet):
     def visible_to(self, actor) -> FollowUpQuerySet:
         """The office's supervisors (who handle them) and clerks (who may appeal)."""
-        from cheguan.accounts.scope import staff_office, visible, when
+        from cheguan.core.scope import staff_office, visible, when
 
         supervising = staff_office(actor, "cases.supervise")
         processing = staff_office(actor, "cases.process")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
 from cheguan.accounts.partners import require_partner_authorised
-from cheguan.accounts.permissions import is_staff_of, require_staff_of
 from cheguan.cases.errors import ILLEGAL_TRANSITION, NOT_APPLICANT
 from cheguan.cases.models import TRANSITIONS, Case, CaseStatus, CaseTransition
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import Bi
+from cheguan.core.permissions import is_staff_of, require_staff_of
+from cheguan.core.roles import Role
 
 ACTION_WORDS: dict[str, Bi] = {
     CaseStatus.DRAFT: Bi("退回草稿", "returned to draft"),

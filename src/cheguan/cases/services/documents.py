@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from cheguan.accounts.actor import Actor
 from cheguan.accounts.partners import require_partner_authorised
 from cheguan.audit.services import record
 from cheguan.cases import errors
@@ -25,6 +24,7 @@ from cheguan.cases.models import (
 from cheguan.cases.services.common import is_applicant, require_clerk_of, status_words
 from cheguan.cases.services.owned import require_owner
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import Bi
 
 UPLOAD_STATUSES = {CaseStatus.DRAFT, CaseStatus.SUBMITTED, CaseStatus.AWAITING_DOCUMENTS}

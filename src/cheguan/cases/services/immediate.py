@@ -21,9 +21,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from cheguan.accounts.actor import Actor
 from cheguan.accounts.partners import require_partner_authorised
-from cheguan.accounts.permissions import is_staff_of
 from cheguan.audit.services import record
 from cheguan.cases import errors
 from cheguan.cases.locks import lock_case
@@ -32,7 +30,9 @@ from cheguan.cases.services.common import is_applicant, status_words, transition
 from cheguan.cases.services.documents import missing_requirements, names_of, verify_by_data
 from cheguan.cases.services.owned import require_owner
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import NOT_FOUND, Bi
+from cheguan.core.permissions import is_staff_of
 from cheguan.workdays.services import add_working_days
 
 S = CaseStatus

@@ -8,10 +8,7 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
 from cheguan.accounts.partners import require_partner_authorised
-from cheguan.accounts.permissions import require
 from cheguan.audit.services import record
 from cheguan.cases import errors
 from cheguan.cases.locks import lock_case
@@ -39,7 +36,10 @@ from cheguan.cases.services.limits import check_open_case_limits
 from cheguan.cases.services.owned import require_owner
 from cheguan.cases.services.rongque import check_rongque_days, rongque_credit_block
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import Bi
+from cheguan.core.permissions import require
+from cheguan.core.roles import Role
 from cheguan.registry.models import Organisation, Person, Vehicle
 from cheguan.workdays.services import add_working_days, working_days_between
 

@@ -22,11 +22,11 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
 from cheguan.cases.models import CLOSED_STATUSES, Case, CaseStatus, Channel, Service
+from cheguan.core.actor import Actor
 from cheguan.core.errors import Bi, ErrorCode
 from cheguan.core.limits import limit, refuse
+from cheguan.core.roles import Role
 from cheguan.registry.models import Organisation, Person
 
 OPEN_STATUSES = [s for s in CaseStatus.values if s not in CLOSED_STATUSES]

@@ -7,8 +7,6 @@ from __future__ import annotations
 from django.core import signing
 from django.db import IntegrityError, transaction
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import Role
 from cheguan.audit.services import record
 from cheguan.cases import errors
 from cheguan.cases.locks import lock_case
@@ -30,7 +28,9 @@ from cheguan.cases.services.common import (
     require_supervisor_of,
 )
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import Bi
+from cheguan.core.roles import Role
 from cheguan.workdays.services import add_working_days
 
 FOLLOW_UP_WORKING_DAYS = 15

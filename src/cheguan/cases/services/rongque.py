@@ -6,13 +6,13 @@ import datetime as dt
 
 from django.db import transaction
 
-from cheguan.accounts.actor import Actor
 from cheguan.audit.services import record
 from cheguan.cases import errors
 from cheguan.cases.locks import lock_case
 from cheguan.cases.models import CaseStatus, CommitmentStatus, RongqueCommitment, Service
 from cheguan.cases.services.common import transition
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import Bi
 from cheguan.registry.models import Organisation, Person
 from cheguan.workdays.services import add_working_days

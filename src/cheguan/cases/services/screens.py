@@ -17,8 +17,6 @@ from django.db import transaction
 from django.utils.crypto import salted_hmac
 
 from cheguan.accounts import services as accounts_services
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.permissions import require
 from cheguan.audit.services import record
 from cheguan.cases import errors
 from cheguan.cases.locks import lock_case
@@ -26,7 +24,9 @@ from cheguan.cases.models import RATEABLE_STATUSES, Case, Rating, RatingChannel,
 from cheguan.cases.services.common import require_clerk_of
 from cheguan.cases.services.ratings import _rate
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import NOT_FOUND, ErrorCode
+from cheguan.core.permissions import require
 
 CODE_DIGITS = 6
 CODE_VALID_FOR = dt.timedelta(minutes=10)

@@ -9,9 +9,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cheguan.accounts.actor import Actor, actor_for
-from cheguan.accounts.models import Role
-from cheguan.accounts.permissions import require_citizen_context
 from cheguan.cases import owners, queries, services
 from cheguan.cases.models import (
     OFFLINE_DIMENSIONS,
@@ -27,8 +24,11 @@ from cheguan.cases.services.common import is_applicant
 from cheguan.cases.services.documents import UPLOAD_STATUSES
 from cheguan.cases.services.owned import refusal
 from cheguan.cases.views.common import case_facts, may_process, owner_path
+from cheguan.core.actor import Actor, actor_for
 from cheguan.core.errors import NOT_FOUND, DomainError
 from cheguan.core.pages import english, field_errors, pages
+from cheguan.core.permissions import require_citizen_context
+from cheguan.core.roles import Role
 from cheguan.registry import queries as registry_queries
 from cheguan.registry.models import Person
 

@@ -9,8 +9,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cheguan.accounts.actor import actor_for
-from cheguan.accounts.permissions import require
 from cheguan.cases import queries, services
 from cheguan.cases.models import (
     RATEABLE_STATUSES,
@@ -25,8 +23,10 @@ from cheguan.cases.models import (
 from cheguan.cases.services import screens
 from cheguan.cases.services.ratings import case_for_screen_token
 from cheguan.cases.views.common import case_facts, owner_path
+from cheguan.core.actor import actor_for
 from cheguan.core.errors import DomainError
 from cheguan.core.pages import english, field_errors, pages, public
+from cheguan.core.permissions import require
 
 S = CaseStatus
 SCORES = [(value, label) for value, label in sorted(Score.choices, reverse=True)]

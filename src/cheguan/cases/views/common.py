@@ -8,9 +8,6 @@ from django.shortcuts import redirect
 from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext_lazy as _
 
-from cheguan.accounts.actor import Actor, actor_for
-from cheguan.accounts.models import Role
-from cheguan.accounts.permissions import has_capability, is_staff_of
 from cheguan.cases import owners, pdf, queries
 from cheguan.cases.models import (
     Case,
@@ -20,8 +17,11 @@ from cheguan.cases.models import (
     RongqueCommitment,
 )
 from cheguan.cases.queries import applicant_label
+from cheguan.core.actor import Actor, actor_for
 from cheguan.core.errors import NOT_FOUND
 from cheguan.core.pages import english, pages
+from cheguan.core.permissions import has_capability, is_staff_of
+from cheguan.core.roles import Role
 
 S = CaseStatus
 

@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from cheguan.accounts.actor import actor_for
-from cheguan.accounts.permissions import require
 from cheguan.cases.models import Score
 from cheguan.cases.services import screens
+from cheguan.core.actor import actor_for
 from cheguan.core.errors import DomainError
 from cheguan.core.pages import english, field_errors, pages, public
+from cheguan.core.permissions import require
 
 COOKIE = "cheguan_window_screen"
 COOKIE_AGE = 14 * 3600  # a working day; a new day's screen pairs again

@@ -18,13 +18,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cheguan.accounts.actor import actor_for
-from cheguan.accounts.permissions import has_capability, require
 from cheguan.cases import figures, queries, services
 from cheguan.cases.models import AppealDecision, Channel, FollowUp, FollowUpStatus, Service
 from cheguan.core import clock
+from cheguan.core.actor import actor_for
 from cheguan.core.errors import DomainError
 from cheguan.core.pages import english, field_errors, pages
+from cheguan.core.permissions import has_capability, require
 
 # --- follow-ups ------------------------------------------------------------------------------
 

@@ -9,14 +9,14 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
-from cheguan.accounts.actor import Actor
 from cheguan.accounts.partners import require_partner_authorised
-from cheguan.accounts.permissions import require_staff_of
 from cheguan.audit.services import record
 from cheguan.cases import services as cases
 from cheguan.cases.models import Case
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import NOT_AUTHENTICATED, Bi
+from cheguan.core.permissions import require_staff_of
 from cheguan.inspection import errors
 from cheguan.inspection.cycles import add_months
 from cheguan.inspection.models import SERVICE_CODE, InspectionMark

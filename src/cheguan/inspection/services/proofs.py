@@ -15,14 +15,14 @@ from collections.abc import Mapping
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.permissions import require_staff_of
 from cheguan.audit.services import record
 from cheguan.cases import services as cases
 from cheguan.cases.locks import lock_case
 from cheguan.cases.models import Case, CaseStatus, DocumentStatus
 from cheguan.cases.services.common import status_words
 from cheguan.core import clock
+from cheguan.core.actor import Actor
+from cheguan.core.permissions import require_staff_of
 from cheguan.inspection import errors
 from cheguan.inspection.models import SERVICE_CODE
 from cheguan.inspection.queries import eligibility_of

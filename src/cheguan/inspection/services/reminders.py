@@ -8,9 +8,9 @@ import logging
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
-from cheguan.accounts.actor import Actor
 from cheguan.audit.services import record
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import Bi
 from cheguan.inspection.models import InspectionReminder
 from cheguan.inspection.services.marks import current_mark

@@ -17,10 +17,10 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from cheguan.accounts.actor import Actor
 from cheguan.audit.services import record
 from cheguan.cases.models import Case
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import DomainError
 from cheguan.plates import errors, formats
 from cheguan.plates.conf import setting

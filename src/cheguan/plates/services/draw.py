@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cheguan.accounts.actor import Actor
 from cheguan.audit.services import record
 from cheguan.cases.models import Case
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import Bi, DomainError
 from cheguan.plates import errors, locks, seeds
 from cheguan.plates.conf import setting

@@ -11,10 +11,10 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from cheguan.accounts.actor import Actor
 from cheguan.audit.services import record
 from cheguan.cases.models import Case
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.plates.conf import setting
 from cheguan.plates.models import (
     Draw,

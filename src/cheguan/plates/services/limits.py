@@ -31,10 +31,10 @@ import math
 
 from django.db.models import Count, Min, Q
 
-from cheguan.accounts.actor import Actor
 from cheguan.cases.models import Case
 from cheguan.cases.services.limits import OPEN_STATUSES, lock_party, partner_of
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.limits import limit, refuse
 from cheguan.plates import errors
 from cheguan.plates.conf import setting

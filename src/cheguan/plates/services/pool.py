@@ -11,13 +11,13 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.permissions import require, require_staff_of
 from cheguan.audit.services import record
 from cheguan.cases import services as cases
 from cheguan.cases.models import Case, CaseStatus
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import NOT_FOUND, Bi
+from cheguan.core.permissions import require, require_staff_of
 from cheguan.plates import errors, formats, locks
 from cheguan.plates.conf import setting
 from cheguan.plates.models import (

@@ -34,12 +34,12 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.permissions import is_staff_of
 from cheguan.audit.services import record
 from cheguan.cases.models import Case
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import NOT_AUTHENTICATED, NOT_FOUND, Bi, DomainError
+from cheguan.core.permissions import is_staff_of
 from cheguan.plates import errors, formats
 from cheguan.plates.conf import setting
 from cheguan.plates.models import (

@@ -5,14 +5,14 @@ Shared by the draw, self-composition and retention services so that the three ag
 
 from __future__ import annotations
 
-from cheguan.accounts.actor import Actor
 from cheguan.accounts.models import User
 from cheguan.accounts.partners import require_partner_authorised
-from cheguan.accounts.permissions import is_staff_of
 from cheguan.cases.models import Case, CaseStatus
 from cheguan.cases.services.common import is_applicant, status_words
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import NOT_AUTHENTICATED, NOT_FOUND, Bi
+from cheguan.core.permissions import is_staff_of
 from cheguan.plates import errors
 from cheguan.plates.models import PlateType, Pool, SelectionBan
 from cheguan.registry.models import EnergyType, Vehicle

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from cheguan.accounts.actor import Actor
 from cheguan.audit.services import record
 from cheguan.cases import services as cases
 from cheguan.cases.models import Case
+from cheguan.core.actor import Actor
 from cheguan.core.errors import NOT_AUTHENTICATED
 from cheguan.plates import errors
 from cheguan.plates.models import PlateType

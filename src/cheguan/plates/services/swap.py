@@ -18,11 +18,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from cheguan.accounts.actor import Actor
 from cheguan.audit.services import record
 from cheguan.cases.models import Case
 from cheguan.cases.services.common import status_words
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import Bi, DomainError
 from cheguan.plates import errors
 from cheguan.plates.models import EventKind, NumberEvent, NumberState, PlateNumber, Swap

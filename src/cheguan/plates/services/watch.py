@@ -24,10 +24,10 @@ from collections import defaultdict
 from django.db import transaction
 from django.db.models import Count, Q
 
-from cheguan.accounts.actor import Actor
 from cheguan.alerts.models import Severity
 from cheguan.alerts.services import raise_alert, subject_of
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import DomainError
 from cheguan.plates.conf import setting
 from cheguan.plates.models import Draw, NumberState, Pool

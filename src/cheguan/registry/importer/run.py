@@ -19,11 +19,11 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.permissions import require
 from cheguan.audit.services import record
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import Bi, DomainError, ErrorCode
+from cheguan.core.permissions import require
 from cheguan.registry.importer.kinds import KINDS
 from cheguan.registry.importer.rows import Cells, Draft, Kind
 from cheguan.registry.models import Encumbrance, Office, Organisation, Person, Vehicle

@@ -57,7 +57,7 @@ class PersonQuerySet(models.QuerySet):
     def visible_to(self, actor) -> PersonQuerySet:
         """Staff: their office's people; a citizen (or whoever acts for them with consent):
         themself. Partners see no person records of their own accord."""
-        from cheguan.accounts.scope import served_citizen_id, staff_office, visible, when
+        from cheguan.core.scope import served_citizen_id, staff_office, visible, when
 
         office = staff_office(actor, "registry.view_people")
         citizen = served_citizen_id(actor)
@@ -160,7 +160,7 @@ class Standing(models.TextChoices):
 class OrganisationQuerySet(models.QuerySet):
     def visible_to(self, actor) -> OrganisationQuerySet:
         """Staff: their office's organisations; a partner: its own."""
-        from cheguan.accounts.scope import partner_organisation_id, staff_office, visible, when
+        from cheguan.core.scope import partner_organisation_id, staff_office, visible, when
 
         office = staff_office(actor, "registry.view_organisations")
         organisation = partner_organisation_id(actor)

@@ -33,7 +33,7 @@ class VehicleQuerySet(models.QuerySet):
     def visible_to(self, actor) -> VehicleQuerySet:
         """Staff: their office's vehicles; a citizen (or whoever acts for them with consent):
         the citizen's own; a partner: its organisation's (docs/adr/0003)."""
-        from cheguan.accounts.scope import (
+        from cheguan.core.scope import (
             partner_organisation_id,
             served_citizen_id,
             staff_office,

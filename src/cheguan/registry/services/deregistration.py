@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.permissions import require
 from cheguan.audit.services import record
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import ErrorCode
+from cheguan.core.permissions import require
 from cheguan.registry.models import Vehicle, VehicleStatus
 from cheguan.registry.signals import vehicle_deregistered
 

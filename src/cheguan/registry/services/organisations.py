@@ -15,11 +15,11 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.permissions import require
 from cheguan.audit.services import record
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import Bi, ErrorCode
+from cheguan.core.permissions import require
 from cheguan.registry.models import (
     AUTHORISATION_TRANSITIONS,
     AuthorisationStatus,

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.permissions import require
 from cheguan.audit.services import record
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import DomainError, ErrorCode
+from cheguan.core.permissions import require
 from cheguan.registry.models import IdType, Office, Person
 from cheguan.registry.validators import (
     parse_resident_id,

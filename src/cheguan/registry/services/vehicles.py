@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.permissions import require
 from cheguan.audit.services import record
 from cheguan.core import clock
+from cheguan.core.actor import Actor
 from cheguan.core.errors import Bi, ErrorCode
+from cheguan.core.permissions import require
 from cheguan.registry import codes
 from cheguan.registry.models import (
     EnergyType,

@@ -12,7 +12,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cheguan.accounts.actor import Actor
+from cheguan.core.actor import Actor
 from cheguan.core.errors import DomainError
 from cheguan.demo import services
 from cheguan.demo.accounts import accounts_table

@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cheguan.accounts.actor import Actor
+from cheguan.core.actor import Actor
 from cheguan.plates import services
 from cheguan.plates.models import Pool
 from cheguan.plates.replay import verify_draws

@@ -6,11 +6,11 @@ import argparse
 import textwrap
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from cheguan.accounts.actor import Actor
-from cheguan.accounts.models import User
+from cheguan.core.actor import Actor
 from cheguan.core.errors import DomainError
 from cheguan.registry.importer import KINDS, ImportRejected, import_csv
 from cheguan.registry.models import Office
@@ -71,7 +71,7 @@ class Command(BaseCommand):
         office = self._office(office_code)
         actor = Actor.system()
         if username:
-            found = User.objects.filter(username=username).first()
+            found = get_user_model().objects.filter(username=username).first()
             if found is None:
                 raise CommandError(f"No user named {username!r}.")
             actor = Actor(user=found)

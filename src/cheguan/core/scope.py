@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from django.db.models import Q, QuerySet
 
-from cheguan.accounts.permissions import has_capability
+from cheguan.core.permissions import has_capability
 
 QS = TypeVar("QS", bound=QuerySet)
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cheguan.accounts.models import Role, User
 from cheguan.core.errors import NOT_AUTHENTICATED, NOT_FOUND, PERMISSION_DENIED
+from cheguan.core.roles import Role
 
 if TYPE_CHECKING:
+    from cheguan.accounts.models import User
     from cheguan.registry.models import Person
 
 R = Role
