@@ -19,7 +19,8 @@ from cheguan.cases.models import Case, CaseStatus, Visit
 from cheguan.core import clock as clock_module
 from cheguan.core.input_guard import CONTROL_CHARACTER, NUL_CHARACTER
 from cheguan.core.roles import Role
-from tests.cases.conftest import PDF, World
+from tests.cases.conftest import World
+from tests.helpers import PDF
 
 pytestmark = pytest.mark.django_db
 

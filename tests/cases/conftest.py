@@ -7,14 +7,7 @@ from cheguan.cases import services
 from cheguan.cases.catalogue import seed_catalogue
 from cheguan.core import clock as clock_module
 from cheguan.core.actor import Actor
-
-PDF = b"%PDF-1.4\n%test document\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-
-
-def pdf_upload(name: str = "doc.pdf", content: bytes = PDF):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
+from tests.helpers import pdf_upload
 
 
 class World:

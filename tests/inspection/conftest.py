@@ -1,7 +1,6 @@
 import datetime as dt
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cheguan.cases.catalogue import seed_catalogue
 from cheguan.core import clock as clock_module
@@ -85,14 +84,6 @@ class City:
 
     def without_insurance(self, vehicle=None):
         InsurancePolicy.objects.filter(vehicle=vehicle or self.vehicle).delete()
-
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def pdf(name="proof.pdf") -> SimpleUploadedFile:
-    """A small file the upload check accepts (a PDF by its first bytes)."""
-    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
 
 @pytest.fixture
