@@ -21,7 +21,8 @@ from cheguan.core.roles import Role
 from cheguan.inspection import services as inspection
 from cheguan.plates import blocklist
 from cheguan.plates import services as plates
-from cheguan.registry.models import InsurancePolicy, VehicleTax
+from cheguan.registry.models import VehicleTax
+from tests.builders import OfficeWorld
 from tests.helpers import pdf_upload
 
 NOW = dt.datetime(2026, 5, 11, 10, 0)  # a Monday
@@ -88,19 +89,13 @@ class Others:
         )
 
     def insured_car(self, owner):
-        car = self.make.vehicle(
-            owner=owner,
-            first_registration_date=dt.date(2022, 7, 1),
-            inspection_valid_until=dt.date(2026, 7, 1),
+        return OfficeWorld.insure(
+            self.make.vehicle(
+                owner=owner,
+                first_registration_date=dt.date(2022, 7, 1),
+                inspection_valid_until=dt.date(2026, 7, 1),
+            )
         )
-        InsurancePolicy.objects.create(
-            vehicle=car,
-            policy_number=f"P{car.pk}",
-            valid_from=dt.date(2026, 1, 1),
-            valid_until=dt.date(2026, 12, 31),
-        )
-        VehicleTax.objects.create(vehicle=car, year=2026, status="paid")
-        return car
 
 
 @pytest.fixture
