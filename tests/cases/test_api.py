@@ -20,7 +20,7 @@ from cheguan.cases.models import (
     Visit,
 )
 from cheguan.core.actor import Actor
-from tests.cases.conftest import PDF, pdf_upload
+from tests.helpers import PDF, as_, error, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -44,24 +44,8 @@ def city(world, make):
     )
 
 
-def as_(client, user):
-    client.logout()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
 def post(client, url, data=None, **extra):
     return client.post(url, data or {}, content_type="application/json", **extra)
-
-
-def error(response, status: int, code: str | None = None) -> dict:
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) >= {"code", "message", "field"}
-    if code is not None:
-        assert body["code"] == code, body
-    return body
 
 
 # --- catalogue -----------------------------------------------------------------------------------

@@ -183,7 +183,7 @@ def test_an_upload_that_is_not_pdf_jpeg_or_png_is_refused_by_its_content(world, 
     )
     import hashlib
 
-    from tests.cases.conftest import PDF
+    from tests.helpers import PDF
 
     assert doc.sha256 == hashlib.sha256(PDF).hexdigest() and doc.content_type == "application/pdf"
 

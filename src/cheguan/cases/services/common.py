@@ -29,7 +29,8 @@ def status_words(status: str) -> Bi:
 
 
 def transition(case: Case, to: str, *, actor: Actor, note: str = "") -> None:
-    """Move ``case`` to ``to`` if the table allows it; record the history row."""
+    """Move ``case`` to ``to`` if the table allows it; record the history row. Runs inside
+    the caller's transaction (the use case that moves the case)."""
     if to not in TRANSITIONS[case.status]:
         raise ILLEGAL_TRANSITION(current=status_words(case.status), action=ACTION_WORDS[to])
     CaseTransition.objects.create(

@@ -61,7 +61,8 @@ def _sniff(head: bytes) -> str | None:
 
 
 def verify_by_data(*, case: Case, actor: Actor) -> list[CaseDocument]:
-    """Check each data-verifiable requirement that has no document yet against the records."""
+    """Check each data-verifiable requirement that has no document yet against the records.
+    Runs inside the caller's transaction (submitting or settling the case)."""
     have = set(current_documents(case).values_list("requirement_id", flat=True))
     made = []
     for requirement in case.service.requirements.exclude(data_source=""):

@@ -123,6 +123,7 @@ def rate_case(
     )
 
 
+@transaction.atomic
 def screen_token_for(*, actor: Actor, case: Case) -> str:
     """The clerk's console opens the second screen with this signed, short-lived link."""
     require_clerk_of(actor, case)

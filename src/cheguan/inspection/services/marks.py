@@ -116,7 +116,8 @@ def existing_application(vehicle: Vehicle) -> Application | None:
 def issue_mark(
     *, actor: Actor, vehicle: Vehicle, case: Case, eligibility: Eligibility, **data
 ) -> InspectionMark:
-    """Write the mark of a settled case and move the (locked) vehicle's validity on."""
+    """Write the mark of a settled case and move the (locked) vehicle's validity on. Runs
+    inside the caller's transaction (the application that locked the vehicle)."""
     mark = _create_mark(
         vehicle=vehicle, valid_until=eligibility.new_valid_until, exempt=True, case=case
     )
@@ -143,7 +144,8 @@ def issue_mark(
 
 
 def issue_now(*, actor: Actor, vehicle: Vehicle, eligibility: Eligibility) -> Application:
-    """即办: open the case, settle it at once, issue the mark."""
+    """即办: open the case, settle it at once, issue the mark. Runs inside the caller's
+    transaction (the application that locked the vehicle)."""
     case = cases.open_case(
         actor=actor,
         service_code=SERVICE_CODE,

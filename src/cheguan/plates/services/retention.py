@@ -74,8 +74,8 @@ def retire_with_vehicle(
 ) -> PlateNumber | None:
     """The vehicle is deregistered: its number leaves it. The ``retired`` event dates the
     business from which the owner has ``RETENTION_YEARS`` to keep the number; the audit
-    event names whoever deregistered it. Runs inside the deregistration's transaction
-    (``plates.receivers``), which it does not open itself."""
+    event names whoever deregistered it. Runs inside the caller's transaction (the
+    deregistration's, through ``plates.receivers``), which it does not open itself."""
     plate = (
         PlateNumber.objects.select_for_update()
         .filter(vehicle_id=vehicle.pk, state=NumberState.ASSIGNED)
