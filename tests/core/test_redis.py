@@ -23,11 +23,11 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 def _settings_in_a_new_process(**env: str) -> str:
-    """What a freshly started Cheguan reads from its environment, and what it logs."""
+    """What a freshly started web server reads from its environment, and what it logs."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("CHEGUAN_")}
     clean.update(CHEGUAN_DEBUG="1", DJANGO_SETTINGS_MODULE="cheguan.settings", **env)
     code = (
-        "import django; django.setup(); from django.conf import settings as s; "
+        "import cheguan.wsgi; from django.conf import settings as s; "
         "print(s.CACHES['default']['BACKEND']); print(s.SESSION_ENGINE)"
     )
     done = subprocess.run(

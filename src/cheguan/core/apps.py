@@ -15,12 +15,11 @@ class CoreConfig(AppConfig):
         # registers the deploy checks, and those of the limits and the request rates
         from cheguan.core import checks, limits, rate_limits  # noqa: F401
 
-        say_where_the_cache_is()
-
 
 def say_where_the_cache_is() -> None:
-    """Once at start-up (gunicorn loads the app once, before its workers): where the cache
-    and the sessions live, so that running without Redis is a choice that is seen."""
+    """Once at start-up of the web server (cheguan.wsgi; gunicorn loads it once, before its
+    workers): where the cache and the sessions live, so that running without Redis is a
+    choice that is seen. Commands stay quiet."""
     if settings.CHEGUAN_REDIS_URL:
         logger.info(
             "cache and sessions: Redis (CHEGUAN_REDIS_URL), sessions backed by the database"
