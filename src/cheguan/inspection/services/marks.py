@@ -28,6 +28,7 @@ from cheguan.inspection.queries import (
 )
 from cheguan.inspection.rules import WINDOW_MONTHS, Eligibility, Reason
 from cheguan.registry.models import InsurancePolicy, Vehicle, VehicleStatus
+from cheguan.registry.services.vehicle_fields import extend_inspection_validity
 
 # The label this app owns its catalogue service under (Service.owner; registered in apps.py):
 # the case services open, settle and complete a mark application only when it is given.
@@ -120,9 +121,9 @@ def issue_mark(
     mark = _create_mark(
         vehicle=vehicle, valid_until=eligibility.new_valid_until, exempt=True, case=case
     )
-    previous = vehicle.inspection_valid_until
-    vehicle.inspection_valid_until = eligibility.new_valid_until
-    vehicle.save(update_fields=["inspection_valid_until"])
+    previous = extend_inspection_validity(
+        actor=actor, vehicle=vehicle, valid_until=mark.valid_until
+    )
     record(
         actor=actor,
         action="inspection.mark_issued",
