@@ -5,7 +5,7 @@ written, and never outside the caller's transaction."""
 import datetime as dt
 
 import pytest
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from cheguan.core.actor import Actor
 from cheguan.core.errors import DomainError
@@ -174,3 +174,14 @@ def test_the_inspection_validity_only_moves_forward(city, actor):
     assert refused.value.error == services.VALIDITY_BACKWARDS
     car.refresh_from_db()
     assert car.inspection_valid_until == dt.date(2028, 3, 1)
+
+
+def test_the_database_refuses_one_number_on_two_active_vehicles_whatever_writes_it(city):
+    """The partial unique index vehicle_plate_unique_while_active (SQLite and PostgreSQL)
+    holds the rule for a writer that skips the services, and for concurrent ones."""
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Vehicle.objects.filter(pk=city.young_car.pk).update(plate_number="浙B12345")
+
+    Vehicle.objects.filter(pk=city.elder_car.pk).update(status=VehicleStatus.DEREGISTERED)
+    Vehicle.objects.filter(pk=city.young_car.pk).update(plate_number="浙B12345")
+    assert Vehicle.objects.filter(plate_number="浙B12345").count() == 2
