@@ -35,6 +35,7 @@ from django.db.models import Q
 
 from cheguan.accounts.models import User
 from cheguan.cases.models import (
+    AppealDecision,
     Case,
     CaseStatus,
     Channel,
@@ -47,7 +48,6 @@ from cheguan.cases.models import (
     Visit,
     VisitKind,
 )
-from cheguan.cases.models.rating import AppealDecision
 from cheguan.core.roles import Role
 from cheguan.demo import data
 from cheguan.inspection.models import InspectionMark
