@@ -192,7 +192,7 @@ CHEGUAN_CITIZEN_IDLE_MINUTES = int(os.environ.get("CHEGUAN_CITIZEN_IDLE_MINUTES"
 # How a partner's agent (service point, dealer) proves a citizen's consent to act for them:
 # "sms_code" (a code sent to the phone on record, read back) and/or "id_card_read" (the ID
 # card read by the counter's reader, the citizen present). Comma-separated.
-# How a citizen's consent is taken at the office's desk (accounts.services.assisted):
+# How a citizen's consent is taken at the office's desk (accounts.services.opening):
 # screen_signed (the citizen agrees on the window's paired screen), witnessed (said aloud
 # before a second clerk of the office, who confirms with their own password), signed (the
 # paper consent form, kept on file).

@@ -118,6 +118,18 @@ def test_the_case_detail_lists_documents_missing_and_the_masked_applicant(client
     assert body["rateable"] is False and body["rating"] is None
 
 
+def test_the_case_detail_says_what_the_caller_may_do_now(client, world):
+    case = world.submitted()
+    citizen = as_(client, world.citizen_user).get(f"{API}/{case.number}").json()
+    clerk = as_(client, world.clerk).get(f"{API}/{case.number}").json()
+    accepted = post(as_(client, world.clerk), f"{API}/{case.number}/accept", {})
+
+    assert citizen["actions"] == ["add_document", "withdraw"]
+    assert clerk["actions"] == ["accept", "add_document", "notice", "record_visit", "reject"]
+    # the answer to an action carries the next ones, for whoever acted
+    assert accepted.json()["actions"] == ["complete", "record_visit", "reject"]
+
+
 def test_my_cases_lists_the_citizens_own_cases_also_for_an_assisting_clerk(client, city):
     w = city.w
     mine = w.submitted()

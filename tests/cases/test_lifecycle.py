@@ -4,7 +4,8 @@ import pytest
 
 from cheguan.audit.models import AuditEvent
 from cheguan.cases import services
-from cheguan.cases.models import TRANSITIONS, Case, CaseStatus, CaseTransition, Channel
+from cheguan.cases.models import Case, CaseStatus, CaseTransition, Channel
+from cheguan.cases.rules import TRANSITIONS
 from cheguan.cases.services.common import transition
 from cheguan.core.actor import Actor
 from cheguan.core.errors import DomainError

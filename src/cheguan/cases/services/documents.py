@@ -21,13 +21,13 @@ from cheguan.cases.models import (
     DocumentRequirement,
     DocumentStatus,
 )
+from cheguan.cases.rules import takes_documents
 from cheguan.cases.services.common import is_applicant, require_clerk_of, status_words
 from cheguan.cases.services.owned import require_owner
 from cheguan.core import clock
 from cheguan.core.actor import Actor
 from cheguan.core.errors import Bi
 
-UPLOAD_STATUSES = {CaseStatus.DRAFT, CaseStatus.SUBMITTED, CaseStatus.AWAITING_DOCUMENTS}
 # Accepted types, recognised by their first bytes (not by the name or the browser's word).
 MAGIC = {
     b"%PDF-": "application/pdf",
@@ -107,7 +107,7 @@ def add_document(
     else:
         require_clerk_of(actor, case)
     require_owner(case.service, owner)
-    if case.status not in UPLOAD_STATUSES:
+    if not takes_documents(case.status):
         raise errors.ILLEGAL_TRANSITION(
             current=status_words(case.status),
             action=Bi("上传材料", "given documents"),

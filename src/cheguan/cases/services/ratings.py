@@ -11,10 +11,8 @@ from cheguan.audit.services import record
 from cheguan.cases import errors
 from cheguan.cases.locks import lock_case
 from cheguan.cases.models import (
-    FOLLOW_UP_TRANSITIONS,
     OFFLINE_DIMENSIONS,
     ONLINE_DIMENSIONS,
-    RATEABLE_STATUSES,
     AppealDecision,
     Case,
     FollowUp,
@@ -22,6 +20,7 @@ from cheguan.cases.models import (
     Rating,
     RatingChannel,
 )
+from cheguan.cases.rules import FOLLOW_UP_TRANSITIONS, RATEABLE_STATUSES
 from cheguan.cases.services.common import (
     is_applicant,
     require_clerk_of,
