@@ -78,7 +78,8 @@ def put_plate_number(
 ) -> str | None:
     """Put ``number`` (and, if given, its plate kind) on the vehicle, which the caller has
     locked. Refused: a deregistered vehicle, a number on another active vehicle, a number
-    a registered rule refuses. Returns the number the vehicle carried before."""
+    a registered rule refuses. Returns the number the vehicle carried before.
+    Runs inside the caller's transaction."""
     _in_callers_transaction("put_plate_number")
     _refuse_deregistered(vehicle, "vehicle")
     _refuse_taken(number, [vehicle.pk])
@@ -95,7 +96,8 @@ def put_plate_number(
 
 def take_plate_number_off(*, actor: Actor, vehicle: Vehicle) -> str | None:
     """The vehicle (locked by the caller) carries no number any more: the number was kept
-    by its owner (MVR Art 44). Allowed in any status. Returns the number it carried."""
+    by its owner (MVR Art 44). Allowed in any status. Returns the number it carried.
+    Runs inside the caller's transaction."""
     _in_callers_transaction("take_plate_number_off")
     previous = vehicle.plate_number
     vehicle.plate_number = None
@@ -108,7 +110,8 @@ def exchange_plate_numbers(*, actor: Actor, a: Vehicle, b: Vehicle) -> None:
     must be allowed on its new vehicle by the registered rules (``plates`` binds the
     numbers first). The unique index on active vehicles' numbers is checked at each
     statement on PostgreSQL, so ``a`` is cleared first, then ``b`` takes ``a``'s number
-    and ``a`` takes ``b``'s."""
+    and ``a`` takes ``b``'s.
+    Runs inside the caller's transaction."""
     _in_callers_transaction("exchange_plate_numbers")
     for vehicle, field in ((a, "vehicle_a"), (b, "vehicle_b")):
         _refuse_deregistered(vehicle, field)
@@ -132,7 +135,8 @@ def extend_inspection_validity(
     """A mark was issued: the vehicle (locked by the caller) is inspected until
     ``valid_until``. Refused: a deregistered vehicle, or a date before the validity it
     has (a validity only moves forward; revoking a mark leaves the vehicle's date as it
-    is). Returns the previous validity."""
+    is). Returns the previous validity.
+    Runs inside the caller's transaction."""
     _in_callers_transaction("extend_inspection_validity")
     _refuse_deregistered(vehicle, "vehicle")
     previous = vehicle.inspection_valid_until
