@@ -39,6 +39,9 @@ def audit_actor(session: AssistedSession, user: User | None = None) -> Actor:
 
 
 def end_session(session: AssistedSession, *, reason: str, at: dt.datetime, actor: Actor) -> None:
+    """End a session the caller has locked, with its audit event. A step of the services that
+    end sessions (by the clerk, by time, by the citizen's revocation): runs inside the
+    caller's transaction."""
     session.ended_at = at
     session.end_reason = reason
     session.save(update_fields=["ended_at", "end_reason"])
