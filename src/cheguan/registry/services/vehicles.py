@@ -15,9 +15,9 @@ from django.db import IntegrityError, transaction
 from cheguan.audit.services import record
 from cheguan.core import clock
 from cheguan.core.actor import Actor
-from cheguan.core.errors import Bi, ErrorCode
+from cheguan.core.errors import Bi
 from cheguan.core.permissions import require
-from cheguan.registry import codes
+from cheguan.registry import codes, errors
 from cheguan.registry.models import (
     EnergyType,
     Office,
@@ -27,49 +27,9 @@ from cheguan.registry.models import (
     VehicleStatus,
 )
 from cheguan.registry.validators import (
-    INVALID_DATES,
     validate_choice,
     validate_text,
     validate_vin,
-)
-
-DUPLICATE_VIN = ErrorCode(
-    "registry.duplicate_vin",
-    "该车辆识别代号已登记。",
-    "A vehicle with this VIN is already registered.",
-    409,
-)
-INVALID_CODE = ErrorCode(
-    "registry.invalid_code",
-    "“{value}”不是有效的{table}代码。",
-    "“{value}” is not a valid {table} code.",
-)
-INVALID_ENGINE_NUMBER = ErrorCode(
-    "registry.invalid_engine_number",
-    "发动机号应为 1 到 30 位字母、数字或连字符。",
-    "An engine number has 1 to 30 letters, digits or hyphens.",
-)
-INVALID_SEATS = ErrorCode(
-    "registry.invalid_seats",
-    "座位数应为 1 到 99 的整数。",
-    "Seats must be a whole number from 1 to 99.",
-)
-OWNER_REQUIRED = ErrorCode(
-    "registry.owner_required",
-    "车辆必须有且仅有一个所有人（个人或单位）。",
-    "A vehicle has exactly one owner: a person or an organisation.",
-)
-PLATE_IN_USE = ErrorCode(
-    "registry.plate_in_use",
-    "该号牌号码已被另一辆在册车辆使用。",
-    "This plate number is already used by another registered vehicle.",
-    409,
-)
-INVALID_PLATE = ErrorCode(
-    "registry.invalid_plate_number",
-    "号牌号码应为省份简称、发牌机关字母和 5 或 6 位序号，例如 浙B12345 或 浙BD12345。",
-    "A plate number is a province character, an issuing-authority letter and a 5- or "
-    "6-character serial, e.g. 浙B12345 or 浙BD12345.",
 )
 
 CODE_TABLE_NAMES = {
@@ -109,10 +69,10 @@ _ENGINE_RE = re.compile(r"[A-Z0-9-]{1,30}", re.ASCII)
 def validate_plate_number_basic(value: object, *, field: str = "plate_number") -> str:
     """Shape only, until the plates capability brings its full rules (GA 36-2018)."""
     if not isinstance(value, str):
-        raise INVALID_PLATE(field=field)
+        raise errors.INVALID_PLATE(field=field)
     plate = value.strip().upper().replace("·", "").replace(" ", "")
     if not _PLATE_RE.fullmatch(plate):
-        raise INVALID_PLATE(field=field)
+        raise errors.INVALID_PLATE(field=field)
     return plate
 
 
@@ -120,7 +80,7 @@ def _code(value: object, table: str, field: str) -> str:
     known = codes.table(table)
     if not isinstance(value, str) or value not in known:
         shown = value[:10] if isinstance(value, str) and value.isprintable() else "?"
-        raise INVALID_CODE(field=field, value=shown, table=CODE_TABLE_NAMES[table])
+        raise errors.INVALID_CODE(field=field, value=shown, table=CODE_TABLE_NAMES[table])
     return value
 
 
@@ -128,16 +88,16 @@ def clean_vehicle(data: VehicleData) -> dict:
     vin = validate_vin(data.vin)
     engine = data.engine_number.strip().upper() if isinstance(data.engine_number, str) else ""
     if not _ENGINE_RE.fullmatch(engine):
-        raise INVALID_ENGINE_NUMBER(field="engine_number")
+        raise errors.INVALID_ENGINE_NUMBER(field="engine_number")
     if type(data.seats) is not int or not (1 <= data.seats <= 99):
-        raise INVALID_SEATS(field="seats")
+        raise errors.INVALID_SEATS(field="seats")
     if data.manufacture_date > clock.today():
-        raise INVALID_DATES(
+        raise errors.INVALID_DATES(
             field="manufacture_date",
             detail=Bi("出厂日期在未来。", "the manufacture date is in the future."),
         )
     if data.first_registration_date and data.first_registration_date < data.manufacture_date:
-        raise INVALID_DATES(
+        raise errors.INVALID_DATES(
             field="first_registration_date",
             detail=Bi("初次登记早于出厂日期。", "it was registered before it was made."),
         )
@@ -175,16 +135,16 @@ def register_vehicle(
     if actor.user is not None:
         require(actor.user, "registry.manage_vehicles")
     if (owner_person is None) == (owner_organisation is None):
-        raise OWNER_REQUIRED(field="owner")
+        raise errors.OWNER_REQUIRED(field="owner")
     values = clean_vehicle(data)
     if Vehicle.objects.filter(vin=values["vin"]).exists():
-        raise DUPLICATE_VIN(field="vin")
+        raise errors.DUPLICATE_VIN(field="vin")
     if (
         values["plate_number"]
         and values["status"] != VehicleStatus.DEREGISTERED
         and Vehicle.objects.active().filter(plate_number=values["plate_number"]).exists()
     ):
-        raise PLATE_IN_USE(field="plate_number")
+        raise errors.PLATE_IN_USE(field="plate_number")
     try:
         with transaction.atomic():
             vehicle = Vehicle.objects.create(
@@ -195,7 +155,7 @@ def register_vehicle(
                 **values,
             )
     except IntegrityError:  # a concurrent writer took the VIN or the plate
-        raise PLATE_IN_USE(field="plate_number") from None
+        raise errors.PLATE_IN_USE(field="plate_number") from None
     if audit:
         record(
             actor=actor,
