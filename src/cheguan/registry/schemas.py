@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import Field
 
@@ -299,3 +300,19 @@ class VehicleIn(Schema):
     inspection_valid_until: dt.date | None = None
     owner_person_id: int | None = None
     owner_organisation_id: int | None = None
+
+
+# --- deregistration ---------------------------------------------------------------------------
+
+
+class DeregisterIn(Schema):
+    reason: Literal["export", "lost", "court_order"] = Field(
+        ..., description="export 出口, lost 灭失, court_order 法院判决 (scrapping has its own path)"
+    )
+    note: str = Field("", max_length=150, description="the document shown, e.g. its number")
+
+
+class DeregisteredOut(Schema):
+    vehicle_id: int
+    status: str
+    reason: str = Field(description="as the audit event keeps it")

@@ -1,0 +1,7 @@
+"""Registry pages: thin views over ``registry.queries`` and ``registry.services``.
+
+- ``people``: clerks' person search (htmx fragment), person detail with the audited reveal;
+- ``vehicles``: citizens' "My vehicles" (masked, elder-mode ready) and a vehicle's page;
+- ``deregistration``: 注销登记 for an export, a loss or a court order;
+- ``organisations``: partners' own organisation; supervisors' authorisation of one.
+"""
