@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cheguan.registry.views import deregistration, organisations, people, vehicles
+from cheguan.registry.views import deregistration, organisations, people, records, vehicles
 
 app_name = "registry"
 urlpatterns = [
@@ -13,6 +13,33 @@ urlpatterns = [
         "vehicles/<int:vehicle_id>/deregister/",
         deregistration.deregister,
         name="deregister",
+    ),
+    # what a clerk records on the vehicle's page
+    *(
+        path(
+            f"vehicles/<int:vehicle_id>/{segment}/",
+            records.record,
+            {"kind": kind},
+            name=f"record_{kind}",
+        )
+        for kind, segment in (
+            ("violation", "violations"),
+            ("accident", "accidents"),
+            ("insurance", "insurance"),
+            ("tax", "tax"),
+            ("modification", "modification-penalties"),
+            ("encumbrance", "encumbrances"),
+        )
+    ),
+    path(
+        "violations/<int:violation_id>/process/",
+        records.process_violation,
+        name="process_violation",
+    ),
+    path(
+        "encumbrances/<int:encumbrance_id>/release/",
+        records.release_encumbrance,
+        name="release_encumbrance",
     ),
     path("organisation/", organisations.my_organisation, name="my_organisation"),
     path(

@@ -2,6 +2,8 @@
 
 - ``people``: people (masked; full values only through the audited reveal);
 - ``vehicles``: vehicles and what blocks them;
+- ``records``: what the office learns about a vehicle (violations, accidents, insurance,
+  tax, modification penalties, encumbrances), recorded by a clerk;
 - ``deregistration``: 注销登记 for an export, a loss or a court order;
 - ``organisations``: organisations and their authorisation.
 
@@ -12,8 +14,8 @@ had before the router was split (``docs/openapi.json``).
 
 from ninja import Router
 
-from cheguan.registry.api import deregistration, organisations, people, vehicles
+from cheguan.registry.api import deregistration, organisations, people, records, vehicles
 
 router = Router(tags=["registry"])
-for part in (people, vehicles, deregistration, organisations):
+for part in (people, vehicles, records, deregistration, organisations):
     router.add_router("", part.router)

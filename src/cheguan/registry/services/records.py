@@ -196,8 +196,8 @@ def record_violation(
     occurred_at: dt.datetime,
     code: str,
     description: str,
-    points: int = 0,
-    fine_yuan: int = 0,
+    points: int | str = 0,  # a form gives text; clean_violation checks it
+    fine_yuan: int | str = 0,
 ) -> Violation:
     _may_manage(actor)
     values = clean_violation(

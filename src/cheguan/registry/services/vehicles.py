@@ -17,7 +17,17 @@ from cheguan.core import clock
 from cheguan.core.actor import Actor
 from cheguan.core.errors import Bi
 from cheguan.core.permissions import require
-from cheguan.registry import codes, errors
+from cheguan.registry import codes
+from cheguan.registry.errors import (
+    DUPLICATE_VIN,
+    INVALID_CODE,
+    INVALID_DATES,
+    INVALID_ENGINE_NUMBER,
+    INVALID_PLATE,
+    INVALID_SEATS,
+    OWNER_REQUIRED,
+    PLATE_IN_USE,
+)
 from cheguan.registry.models import (
     EnergyType,
     Office,
@@ -69,10 +79,10 @@ _ENGINE_RE = re.compile(r"[A-Z0-9-]{1,30}", re.ASCII)
 def validate_plate_number_basic(value: object, *, field: str = "plate_number") -> str:
     """Shape only, until the plates capability brings its full rules (GA 36-2018)."""
     if not isinstance(value, str):
-        raise errors.INVALID_PLATE(field=field)
+        raise INVALID_PLATE(field=field)
     plate = value.strip().upper().replace("·", "").replace(" ", "")
     if not _PLATE_RE.fullmatch(plate):
-        raise errors.INVALID_PLATE(field=field)
+        raise INVALID_PLATE(field=field)
     return plate
 
 
@@ -80,7 +90,7 @@ def _code(value: object, table: str, field: str) -> str:
     known = codes.table(table)
     if not isinstance(value, str) or value not in known:
         shown = value[:10] if isinstance(value, str) and value.isprintable() else "?"
-        raise errors.INVALID_CODE(field=field, value=shown, table=CODE_TABLE_NAMES[table])
+        raise INVALID_CODE(field=field, value=shown, table=CODE_TABLE_NAMES[table])
     return value
 
 
@@ -88,16 +98,16 @@ def clean_vehicle(data: VehicleData) -> dict:
     vin = validate_vin(data.vin)
     engine = data.engine_number.strip().upper() if isinstance(data.engine_number, str) else ""
     if not _ENGINE_RE.fullmatch(engine):
-        raise errors.INVALID_ENGINE_NUMBER(field="engine_number")
+        raise INVALID_ENGINE_NUMBER(field="engine_number")
     if type(data.seats) is not int or not (1 <= data.seats <= 99):
-        raise errors.INVALID_SEATS(field="seats")
+        raise INVALID_SEATS(field="seats")
     if data.manufacture_date > clock.today():
-        raise errors.INVALID_DATES(
+        raise INVALID_DATES(
             field="manufacture_date",
             detail=Bi("出厂日期在未来。", "the manufacture date is in the future."),
         )
     if data.first_registration_date and data.first_registration_date < data.manufacture_date:
-        raise errors.INVALID_DATES(
+        raise INVALID_DATES(
             field="first_registration_date",
             detail=Bi("初次登记早于出厂日期。", "it was registered before it was made."),
         )
@@ -135,16 +145,16 @@ def register_vehicle(
     if actor.user is not None:
         require(actor.user, "registry.manage_vehicles")
     if (owner_person is None) == (owner_organisation is None):
-        raise errors.OWNER_REQUIRED(field="owner")
+        raise OWNER_REQUIRED(field="owner")
     values = clean_vehicle(data)
     if Vehicle.objects.filter(vin=values["vin"]).exists():
-        raise errors.DUPLICATE_VIN(field="vin")
+        raise DUPLICATE_VIN(field="vin")
     if (
         values["plate_number"]
         and values["status"] != VehicleStatus.DEREGISTERED
         and Vehicle.objects.active().filter(plate_number=values["plate_number"]).exists()
     ):
-        raise errors.PLATE_IN_USE(field="plate_number")
+        raise PLATE_IN_USE(field="plate_number")
     try:
         with transaction.atomic():
             vehicle = Vehicle.objects.create(
@@ -155,7 +165,7 @@ def register_vehicle(
                 **values,
             )
     except IntegrityError:  # a concurrent writer took the VIN or the plate
-        raise errors.PLATE_IN_USE(field="plate_number") from None
+        raise PLATE_IN_USE(field="plate_number") from None
     if audit:
         record(
             actor=actor,
