@@ -197,7 +197,6 @@ def register_routers() -> None:
     from cheguan.audit.api import router as audit_router
     from cheguan.cases.api import router as cases_router
     from cheguan.inspection.api import router as inspection_router
-    from cheguan.inspection.reissue_api import router as inspection_reissue_router
     from cheguan.plates.api import router as plates_router
     from cheguan.plates.numbers_api import router as plates_numbers_router
     from cheguan.plates.selection_api import router as plates_selection_router
@@ -210,7 +209,6 @@ def register_routers() -> None:
     api.add_router("/alerts", alerts_router)
     api.add_router("/cases/", cases_router)
     api.add_router("/inspection/", inspection_router)
-    api.add_router("/inspection/", inspection_reissue_router)
     api.add_router("/plates/", plates_router)
     api.add_router("/plates/", plates_selection_router)
     api.add_router("/plates/", plates_start_router)

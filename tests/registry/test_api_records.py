@@ -18,7 +18,8 @@ from cheguan.registry.models import (
     VehicleTax,
     Violation,
 )
-from tests.registry.api_calls import API, as_, error
+from tests.helpers import as_, error
+from tests.registry.api_calls import API
 
 pytestmark = pytest.mark.django_db
 

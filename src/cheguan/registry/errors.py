@@ -153,6 +153,27 @@ INVALID_PLATE = ErrorCode(
     "A plate number is a province character, an issuing-authority letter and a 5- or "
     "6-character serial, e.g. 浙B12345 or 浙BD12345.",
 )
+# The vehicle fields other apps move (plate number, inspection validity)
+
+VEHICLE_DEREGISTERED = ErrorCode(
+    "registry.vehicle_deregistered",
+    "该车辆已注销登记，不能再变更号牌号码或检验有效期。",
+    "This vehicle is deregistered: its plate number and inspection validity no longer change.",
+    409,
+)
+NO_PLATE_NUMBER = ErrorCode(
+    "registry.no_plate_number",
+    "该车辆没有号牌号码，无法互换。",
+    "This vehicle has no plate number to exchange.",
+    409,
+)
+VALIDITY_BACKWARDS = ErrorCode(
+    "registry.validity_backwards",
+    "检验有效期只能延后：当前有效期至{current}，不能改为{given}。",
+    "The inspection validity only moves forward: it is valid until {current}, not {given}.",
+    409,
+)
+
 # Records that block services
 
 DATE_IN_FUTURE = ErrorCode(

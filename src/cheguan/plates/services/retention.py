@@ -63,6 +63,7 @@ from cheguan.plates.services.selection import (
     require_selector,
 )
 from cheguan.registry.models import Person, Vehicle
+from cheguan.registry.services.vehicle_fields import take_plate_number_off
 
 # Catalogue services during which the number leaves the vehicle (转让, 注销, 迁出).
 LEAVING_SERVICES = frozenset({"transfer", "deregistration", "transfer_out"})
@@ -74,8 +75,8 @@ def retire_with_vehicle(
 ) -> PlateNumber | None:
     """The vehicle is deregistered: its number leaves it. The ``retired`` event dates the
     business from which the owner has ``RETENTION_YEARS`` to keep the number; the audit
-    event names whoever deregistered it. Runs inside the deregistration's transaction
-    (``plates.receivers``), which it does not open itself."""
+    event names whoever deregistered it. Runs inside the caller's transaction (the
+    deregistration's, through ``plates.receivers``), which it does not open itself."""
     plate = (
         PlateNumber.objects.select_for_update()
         .filter(vehicle_id=vehicle.pk, state=NumberState.ASSIGNED)
@@ -253,8 +254,7 @@ def retain_number(
     if was_on_vehicle:
         # The number leaves the register's vehicle row too: the vehicle gets its next number
         # when its transfer completes, or none when it is deregistered.
-        vehicle.plate_number = None
-        vehicle.save(update_fields=["plate_number"])
+        take_plate_number_off(actor=actor, vehicle=vehicle)
     NumberEvent.objects.create(
         number=plate, kind=EventKind.RETAINED, at=now, state=NumberState.RETAINED, case=leaving_case
     )
