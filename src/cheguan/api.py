@@ -202,11 +202,9 @@ def register_routers() -> None:
     from cheguan.plates.selection_api import router as plates_selection_router
     from cheguan.plates.start_api import router as plates_start_router
     from cheguan.registry.api import router as registry_router
-    from cheguan.registry.deregister_api import router as registry_deregister_router
 
     api.add_router("/accounts/", accounts_router)
     api.add_router("/registry/", registry_router)
-    api.add_router("/registry/", registry_deregister_router)
     api.add_router("/audit/", audit_router)
     api.add_router("/alerts", alerts_router)
     api.add_router("/cases/", cases_router)

@@ -8,6 +8,7 @@ The cases and inspection routers have their own per-endpoint permission tests.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 
@@ -17,6 +18,7 @@ from django.test import Client
 from cheguan.accounts import services as account_services
 from cheguan.core.actor import Actor
 from cheguan.core.roles import Role
+from cheguan.registry.models import Encumbrance, Violation
 from tests import factories
 from tests.builders import OfficeWorld
 
@@ -44,6 +46,18 @@ class World(OfficeWorld):
             actor=Actor(user=self.token_owner), name="dms"
         )
         self.token = token
+        self.violation = Violation.objects.create(
+            vehicle=self.dealer_vehicle,
+            occurred_at=dt.datetime(2026, 1, 5, 0, 30, tzinfo=dt.UTC),
+            code="1625",
+            description="闯红灯",
+        )
+        self.encumbrance = Encumbrance.objects.create(
+            vehicle=self.dealer_vehicle,
+            kind="mortgage",
+            authority="某银行",
+            started_on=dt.date(2026, 1, 5),
+        )
 
 
 def _person_body():
@@ -74,6 +88,26 @@ def _vehicle_body(world):
         "manufacture_date": "2024-01-01",
         "owner_person_id": world.citizen_person.pk,
     }
+
+
+def _violation_body():
+    return {"occurred_at": "2026-01-05 08:30", "code": "1625", "description": "闯红灯"}
+
+
+def _accident_body():
+    return {"occurred_on": "2026-01-05", "with_casualties": False}
+
+
+def _insurance_body():
+    return {"policy_number": "PDAA1", "valid_from": "2026-01-01", "valid_until": "2026-12-31"}
+
+
+def _penalty_body():
+    return {"decided_on": "2026-01-05", "description": "加装外置行李架"}
+
+
+def _encumbrance_body():
+    return {"kind": "seizure", "authority": "宁波市中级人民法院", "started_on": "2026-01-05"}
 
 
 # (method, path template, body factory, {role: expected status or set})
@@ -159,6 +193,30 @@ def operations(w: World):
         ),
         ("GET", f"/api/registry/vehicles/{w.vehicle.pk}", None, only(OFFICE_VIEW, {200})),
         ("GET", f"/api/registry/vehicles/{w.dealer_vehicle.pk}", None, only(OFFICE_VIEW, {200})),
+        # what a clerk records about a vehicle
+        *(
+            ("POST", f"/api/registry/vehicles/{w.dealer_vehicle.pk}/{segment}", body, ok)
+            for segment, body, ok in (
+                ("violations", _violation_body, only({R.CLERK, R.ADMIN}, {201})),
+                ("accidents", _accident_body, only({R.CLERK, R.ADMIN}, {201})),
+                ("insurance", _insurance_body, only({R.CLERK, R.ADMIN}, {201})),
+                ("tax", lambda: {"year": 2026, "status": "paid"}, only({R.CLERK, R.ADMIN}, {200})),
+                ("modification-penalties", _penalty_body, only({R.CLERK, R.ADMIN}, {201})),
+                ("encumbrances", _encumbrance_body, only({R.CLERK, R.ADMIN}, {201})),
+            )
+        ),
+        (
+            "POST",
+            f"/api/registry/violations/{w.violation.pk}/process",
+            lambda: {},
+            only({R.CLERK, R.ADMIN}, {200}),
+        ),
+        (
+            "POST",
+            f"/api/registry/encumbrances/{w.encumbrance.pk}/release",
+            lambda: {},
+            only({R.CLERK, R.ADMIN}, {200}),
+        ),
         (  # last: the vehicle is deregistered (exported, lost, court order)
             "POST",
             f"/api/registry/vehicles/{w.vehicle.pk}/deregister",

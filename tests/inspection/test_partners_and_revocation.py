@@ -11,6 +11,7 @@ from cheguan.core.actor import Actor
 from cheguan.core.errors import PERMISSION_DENIED, DomainError
 from cheguan.inspection import services, signing
 from cheguan.inspection.models import InspectionMark
+from cheguan.registry import errors as registry_errors
 from cheguan.registry import services as registry
 from cheguan.registry.models import VehicleStatus
 from cheguan.registry.signals import vehicle_deregistered
@@ -182,8 +183,8 @@ def test_deregistration_needs_a_clerk_a_reason_and_happens_once(city):
         )
 
     assert citizen.value.error == PERMISSION_DENIED
-    assert no_reason.value.error == registry.DEREGISTRATION_REASON_REQUIRED
-    assert twice.value.error == registry.ALREADY_DEREGISTERED
+    assert no_reason.value.error == registry_errors.DEREGISTRATION_REASON_REQUIRED
+    assert twice.value.error == registry_errors.ALREADY_DEREGISTERED
     assert AuditEvent.objects.filter(action="inspection.mark_revoked").count() == 1
 
 

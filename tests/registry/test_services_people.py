@@ -9,9 +9,8 @@ import pytest
 
 from cheguan.core.actor import Actor
 from cheguan.core.errors import PERMISSION_DENIED, DomainError
-from cheguan.registry import services
+from cheguan.registry import errors, services
 from cheguan.registry.models import AuthorisationStatus
-from cheguan.registry.validators import INVALID_DATES, INVALID_ID_NUMBER
 from tests.factories import resident_id
 from tests.helpers import events, raises
 
@@ -44,7 +43,7 @@ def test_registering_a_person_derives_birth_date_and_sex_and_is_audited(city):
 def test_the_same_document_twice_at_one_office_is_a_duplicate(city):
     data = services.PersonData(name="王建国", id_number=city.elder.id_number)
     raises(
-        services.DUPLICATE_PERSON,
+        errors.DUPLICATE_PERSON,
         services.register_person,
         actor=Actor(user=city.clerk),
         office=city.office,
@@ -55,7 +54,7 @@ def test_the_same_document_twice_at_one_office_is_a_duplicate(city):
 def test_a_name_with_a_control_character_is_refused(city):
     data = services.PersonData(name="王\x00建国", id_number=resident_id(dt.date(1980, 1, 1)))
     err = raises(
-        services.NAME_REQUIRED,
+        errors.NAME_REQUIRED,
         services.register_person,
         actor=Actor(user=city.clerk),
         office=city.office,
@@ -69,7 +68,7 @@ def test_a_name_with_a_control_character_is_refused(city):
 def test_a_bad_id_number_saves_nothing(city):
     data = services.PersonData(name="张三", id_number="330203195001010017")
     raises(
-        INVALID_ID_NUMBER,
+        errors.INVALID_ID_NUMBER,
         services.register_person,
         actor=Actor(user=city.clerk),
         office=city.office,
@@ -137,7 +136,7 @@ def test_coordinates_come_in_pairs_within_range(city):
         longitude=121.5,
     )
     err = raises(
-        services.INVALID_COORDINATES,
+        errors.INVALID_COORDINATES,
         services.register_organisation,
         actor=Actor(user=city.supervisor),
         office=city.office,
@@ -205,7 +204,7 @@ def test_granting_defaults_the_start_to_today(city, make):
 def test_a_revoked_partner_cannot_be_granted_again(city, make):
     org = make.organisation(authorisation_status=R)
     err = raises(
-        services.ILLEGAL_AUTHORISATION_CHANGE,
+        errors.ILLEGAL_AUTHORISATION_CHANGE,
         change,
         city=city,
         org=org,
@@ -222,16 +221,16 @@ def test_a_revoked_partner_cannot_be_granted_again(city, make):
 
 def test_an_organisation_that_never_applied_cannot_be_granted(city, make):
     org = make.organisation()
-    err = raises(services.ILLEGAL_AUTHORISATION_CHANGE, change, city=city, org=org, to_status=G)
+    err = raises(errors.ILLEGAL_AUTHORISATION_CHANGE, change, city=city, org=org, to_status=G)
     assert "it can change to: Applied." in err.message_in("en")
     assert events("registry.authorisation_changed") == []
 
 
 def test_granting_needs_services_and_ordered_dates(city, make):
     org = make.organisation(authorisation_status=A)
-    raises(services.AUTHORISED_SERVICES_REQUIRED, change, city=city, org=org, to_status=G)
+    raises(errors.AUTHORISED_SERVICES_REQUIRED, change, city=city, org=org, to_status=G)
     raises(
-        INVALID_DATES,
+        errors.INVALID_DATES,
         change,
         city=city,
         org=org,
@@ -241,7 +240,7 @@ def test_granting_needs_services_and_ordered_dates(city, make):
         valid_until=dt.date(2026, 2, 1),
     )
     raises(
-        services.INVALID_SERVICE_NAME,
+        errors.INVALID_SERVICE_NAME,
         change,
         city=city,
         org=org,

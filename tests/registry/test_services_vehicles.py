@@ -9,9 +9,8 @@ import pytest
 from cheguan.audit.models import AuditEvent
 from cheguan.core.actor import Actor
 from cheguan.core.errors import PERMISSION_DENIED
-from cheguan.registry import queries, services
+from cheguan.registry import errors, queries, services
 from cheguan.registry.models import AuthorisationStatus, Encumbrance, VehicleStatus
-from cheguan.registry.validators import INVALID_DATES
 from tests.helpers import events, raises
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +55,7 @@ def test_recording_a_vehicle_normalises_and_audits(city):
 
 def test_a_plate_used_by_another_active_vehicle_is_refused(city):
     raises(
-        services.PLATE_IN_USE,
+        errors.PLATE_IN_USE,
         services.register_vehicle,
         actor=Actor(user=city.clerk),
         office=city.office,
@@ -67,7 +66,7 @@ def test_a_plate_used_by_another_active_vehicle_is_refused(city):
 
 def test_a_vehicle_needs_exactly_one_owner(city):
     raises(
-        services.OWNER_REQUIRED,
+        errors.OWNER_REQUIRED,
         services.register_vehicle,
         actor=Actor(user=city.clerk),
         office=city.office,
@@ -79,7 +78,7 @@ def test_a_vehicle_needs_exactly_one_owner(city):
 
 def test_a_vehicle_made_in_the_future_is_refused(city):
     err = raises(
-        INVALID_DATES,
+        errors.INVALID_DATES,
         services.register_vehicle,
         actor=Actor(user=city.clerk),
         office=city.office,
@@ -119,7 +118,7 @@ def test_violations_block_until_processed(city):
 
 def test_a_violation_in_the_future_is_refused(city):
     raises(
-        services.DATE_IN_FUTURE,
+        errors.DATE_IN_FUTURE,
         services.record_violation,
         actor=clerk(city),
         vehicle=city.elder_car,
@@ -195,7 +194,10 @@ def test_an_encumbrance_is_released_only_once(city):
     )
     services.release_encumbrance(actor=clerk(city), encumbrance=e)
     err = raises(
-        services.ALREADY_RELEASED, services.release_encumbrance, actor=clerk(city), encumbrance=e
+        errors.ENCUMBRANCE_ALREADY_RELEASED,
+        services.release_encumbrance,
+        actor=clerk(city),
+        encumbrance=e,
     )
     assert err.message_in("en") == "This encumbrance was already released on 2026-03-02."
     assert Encumbrance.objects.get(pk=e.pk).released_on == dt.date(2026, 3, 2)
@@ -210,7 +212,7 @@ def test_tax_for_a_year_is_replaced_not_duplicated(city):
 
 def test_insurance_period_must_be_ordered_and_counts_when_valid_today(city):
     raises(
-        INVALID_DATES,
+        errors.INVALID_DATES,
         services.record_insurance,
         actor=clerk(city),
         vehicle=city.elder_car,

@@ -13,17 +13,10 @@ from stdnum.exceptions import ValidationError as StdnumError
 from vininfo import Vin
 
 from cheguan.core.errors import DomainError
+from cheguan.registry import errors
 from cheguan.registry.models import EnergyType
 from cheguan.registry.services.vehicles import validate_plate_number_basic
 from cheguan.registry.validators import (
-    INVALID_CHOICE,
-    INVALID_DATE,
-    INVALID_ID_NUMBER,
-    INVALID_PHONE,
-    INVALID_TEXT,
-    INVALID_USCC,
-    INVALID_VIN,
-    INVALID_WHOLE_NUMBER,
     parse_date,
     parse_datetime,
     parse_resident_id,
@@ -83,7 +76,7 @@ def test_future_birth_date_is_rejected_although_stdnum_accepts_it(clock):
     assert ric.validate(number) == number  # stdnum does not look at the calendar
     with pytest.raises(DomainError) as e:
         parse_resident_id(number)
-    assert e.value.error is INVALID_ID_NUMBER
+    assert e.value.error is errors.INVALID_ID_NUMBER
     assert "in the future" in e.value.message_in("en")
 
 
@@ -112,7 +105,7 @@ def test_wrong_check_digit_is_rejected_with_a_typo_hint():
 def test_wrong_length_is_rejected(value):
     with pytest.raises(DomainError) as e:
         validate_resident_id(value)
-    assert e.value.error is INVALID_ID_NUMBER
+    assert e.value.error is errors.INVALID_ID_NUMBER
     assert "does not have 18 characters" in e.value.message_in("en")
 
 
@@ -183,7 +176,7 @@ def test_early_pilot_uscc_failing_its_checksum_is_accepted_with_a_flag():
 def test_uscc_with_forbidden_characters_is_rejected(value):
     with pytest.raises(DomainError) as e:
         parse_uscc(value)
-    assert e.value.error is INVALID_USCC
+    assert e.value.error is errors.INVALID_USCC
     assert e.value.field == "uscc"
 
 
@@ -212,7 +205,7 @@ def test_chinese_vin_with_its_computed_check_digit_is_valid():
 def test_vin_with_wrong_check_digit_is_rejected():
     with pytest.raises(DomainError) as e:
         validate_vin("LSVAU2180N2183294")
-    assert e.value.error is INVALID_VIN
+    assert e.value.error is errors.INVALID_VIN
     assert "check digit in position 9" in e.value.message_in("en")
 
 
@@ -286,7 +279,7 @@ def test_mobile_and_landline_numbers_are_accepted(value, expected):
 def test_malformed_phone_numbers_are_rejected(value):
     with pytest.raises(DomainError) as e:
         validate_phone(value)
-    assert e.value.error is INVALID_PHONE
+    assert e.value.error is errors.INVALID_PHONE
 
 
 # --- plain fields ------------------------------------------------------------------------
@@ -296,14 +289,14 @@ def test_text_refuses_control_characters_and_lone_surrogates():
     for bad in ["a\x00b", "line\nbreak", "\ud800"]:
         with pytest.raises(DomainError) as e:
             validate_text(bad, field="name", max_length=10)
-        assert e.value.error is INVALID_TEXT
+        assert e.value.error is errors.INVALID_TEXT
     assert validate_text("  王建国 ", field="name", max_length=10) == "王建国"
 
 
 def test_choice_lists_the_allowed_values():
     with pytest.raises(DomainError) as e:
         validate_choice("diesel", EnergyType, field="energy_type")
-    assert e.value.error is INVALID_CHOICE
+    assert e.value.error is errors.INVALID_CHOICE
     assert (
         e.value.message_in("en")
         == "“diesel” is not one of the allowed values: fuel, bev, phev, fcev."
@@ -316,7 +309,7 @@ def test_dates_accept_dashes_and_slashes_and_refuse_the_impossible():
     for bad in ["2024-02-30", "01-03-2024", "0001-01-01", "2024-03-01T10:00"]:
         with pytest.raises(DomainError) as e:
             parse_date(bad, field="d")
-        assert e.value.error is INVALID_DATE
+        assert e.value.error is errors.INVALID_DATE
 
 
 def test_local_time_without_zone_is_the_offices_time():
@@ -330,7 +323,7 @@ def test_whole_numbers_accept_digit_strings_within_the_range():
     for bad in ["13", "1.5", True, 2.0, "", "１２"]:
         with pytest.raises(DomainError) as e:
             validate_int(bad, field="points", minimum=0, maximum=12)
-        assert e.value.error is INVALID_WHOLE_NUMBER
+        assert e.value.error is errors.INVALID_WHOLE_NUMBER
 
 
 # --- properties: whatever the input, a value or a DomainError, never anything else -----

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from cheguan.core.actor import Actor
 from cheguan.core.errors import DomainError
-from cheguan.registry import services
+from cheguan.registry import errors, services
 from cheguan.registry.models import Vehicle, VehicleStatus
 
 
@@ -66,7 +66,7 @@ def test_a_number_on_another_active_vehicle_is_refused(city, actor):
     with pytest.raises(DomainError) as refused, transaction.atomic():
         services.put_plate_number(actor=actor, vehicle=city.young_car, number="浙B12345")
 
-    assert refused.value.error == services.PLATE_IN_USE
+    assert refused.value.error == errors.PLATE_IN_USE
 
 
 def test_a_deregistered_vehicles_old_number_may_go_on_another_vehicle(city, actor):
@@ -91,7 +91,7 @@ def test_a_deregistered_vehicle_gets_no_number_and_no_validity(city, actor):
             actor=actor, vehicle=car, valid_until=dt.date(2030, 1, 1)
         )
 
-    assert number.value.error == validity.value.error == services.VEHICLE_DEREGISTERED
+    assert number.value.error == validity.value.error == errors.VEHICLE_DEREGISTERED
     car.refresh_from_db()
     assert (car.plate_number, car.inspection_valid_until) == ("浙B12345", None)
 
@@ -102,7 +102,7 @@ def test_a_registered_number_rule_is_run_on_the_vehicle_it_would_go_on(city, act
     def refuse_odd(number, vehicle_id):
         asked.append((number, vehicle_id))
         if number.endswith("1"):
-            raise services.INVALID_PLATE(field="plate_number")
+            raise errors.INVALID_PLATE(field="plate_number")
 
     services.register_number_rule("test.refuse_odd", refuse_odd)
     try:
@@ -113,7 +113,7 @@ def test_a_registered_number_rule_is_run_on_the_vehicle_it_would_go_on(city, act
     finally:
         del services.vehicles.NUMBER_RULES["test.refuse_odd"]
 
-    assert refused.value.error == services.INVALID_PLATE
+    assert refused.value.error == errors.INVALID_PLATE
     assert asked == [("浙B99991", city.young_car.pk), ("浙B99990", city.young_car.pk)]
 
 
@@ -149,7 +149,7 @@ def test_a_vehicle_without_a_number_has_nothing_to_exchange(city, actor):
     with pytest.raises(DomainError) as refused, transaction.atomic():
         services.exchange_plate_numbers(actor=actor, a=city.elder_car, b=city.young_car)
 
-    assert refused.value.error == services.NO_PLATE_NUMBER
+    assert refused.value.error == errors.NO_PLATE_NUMBER
     assert refused.value.field == "vehicle_b"
     city.elder_car.refresh_from_db()
     assert city.elder_car.plate_number == "浙B12345"
@@ -171,7 +171,7 @@ def test_the_inspection_validity_only_moves_forward(city, actor):
         )
 
     assert (first, same) == (None, dt.date(2028, 3, 1))
-    assert refused.value.error == services.VALIDITY_BACKWARDS
+    assert refused.value.error == errors.VALIDITY_BACKWARDS
     car.refresh_from_db()
     assert car.inspection_valid_until == dt.date(2028, 3, 1)
 

@@ -21,7 +21,7 @@ from cheguan.core.roles import Role
 from cheguan.inspection import services as inspection
 from cheguan.plates import blocklist
 from cheguan.plates import services as plates
-from cheguan.registry.models import VehicleTax
+from cheguan.registry.models import Encumbrance, VehicleTax, Violation
 from tests.builders import OfficeWorld
 from tests.helpers import pdf_upload
 
@@ -86,6 +86,24 @@ class Others:
         ).draw
         self.dealer_token, _secret = accounts.create_api_token(
             actor=self.dealer_actor, name="dealer system"
+        )
+
+        # What the office recorded on the dealer's car: a violation (processed) and a
+        # mortgage (released), so neither blocks a service the other tests use.
+        self.violation = Violation.objects.create(
+            vehicle=self.dealer_car,
+            occurred_at=dt.datetime(2026, 1, 5, 1, 0, tzinfo=dt.UTC),
+            code="1625",
+            description="闯红灯",
+            processed=True,
+            processed_at=dt.datetime(2026, 1, 6, 1, 0, tzinfo=dt.UTC),
+        )
+        self.encumbrance = Encumbrance.objects.create(
+            vehicle=self.dealer_car,
+            kind="mortgage",
+            authority="某银行",
+            started_on=dt.date(2025, 1, 5),
+            released_on=dt.date(2025, 12, 5),
         )
 
     def insured_car(self, owner):

@@ -50,6 +50,8 @@ def other_ids(o) -> dict[str, list]:
         "serial": [o.mark.serial],
         "pattern_id": [o.pattern.pk],
         "plate": [o.car.plate_number, o.dealer_car.plate_number],
+        "violation_id": [o.violation.pk],
+        "encumbrance_id": [o.encumbrance.pk],
     }
 
 
@@ -67,6 +69,8 @@ OTHER_ID_NAMES = {
     "draw_id",
     "serial",
     "pattern_id",
+    "violation_id",
+    "encumbrance_id",
 }
 
 

@@ -68,6 +68,8 @@ def _own_ids(o) -> dict:
         "draw_id": o.dealer_draw.pk,
         "serial": o.mark.serial,
         "pattern_id": o.pattern.pk,
+        "violation_id": o.violation.pk,
+        "encumbrance_id": o.encumbrance.pk,
         "code": "vehicle_tax",
         "token": "x",
     }

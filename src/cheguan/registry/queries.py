@@ -62,6 +62,16 @@ def vehicles_for(actor: Actor) -> QuerySet[Vehicle]:
     )
 
 
+def violations_for(actor: Actor) -> QuerySet[Violation]:
+    """Violations of the vehicles in the actor's scope."""
+    return Violation.objects.filter(vehicle__in=Vehicle.objects.visible_to(actor))
+
+
+def encumbrances_for(actor: Actor) -> QuerySet[Encumbrance]:
+    """Seizures, mortgages and pledges of the vehicles in the actor's scope."""
+    return Encumbrance.objects.filter(vehicle__in=Vehicle.objects.visible_to(actor))
+
+
 def citizen_vehicles(actor: Actor) -> QuerySet[Vehicle]:
     """The vehicles of the citizen being served (themself, or the one a clerk assists)."""
     if actor.citizen is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import Field
 
@@ -299,3 +300,65 @@ class VehicleIn(Schema):
     inspection_valid_until: dt.date | None = None
     owner_person_id: int | None = None
     owner_organisation_id: int | None = None
+
+
+# --- what a clerk records on a vehicle ------------------------------------------------------
+
+
+class ViolationIn(Schema):
+    occurred_at: str = Field(
+        ..., max_length=25, description="when it happened, office time: 2024-03-01 14:30"
+    )
+    code: str = Field(..., max_length=20, description="the traffic police's code, e.g. 1625")
+    description: str = Field(..., max_length=200)
+    points: int = Field(0, description="0 to 12")
+    fine_yuan: int = Field(0, description="0 to 1000000")
+
+
+class AccidentIn(Schema):
+    occurred_on: dt.date
+    with_casualties: bool = Field(..., description="injuries or deaths (造成人员伤亡)")
+    settled: bool = False
+    description: str = Field("", max_length=200)
+
+
+class InsuranceIn(Schema):
+    policy_number: str = Field(..., max_length=40, description="交强险 policy number")
+    valid_from: dt.date
+    valid_until: dt.date
+
+
+class TaxIn(Schema):
+    year: int = Field(..., description="a later call for that year replaces it")
+    status: str = Field(..., max_length=10, description="paid, exempt or unpaid")
+
+
+class ModificationPenaltyIn(Schema):
+    decided_on: dt.date
+    description: str = Field(..., max_length=200)
+
+
+class EncumbranceIn(Schema):
+    kind: str = Field(..., max_length=10, description="seizure, mortgage or pledge")
+    authority: str = Field(..., max_length=120, description="the court, bureau or lender")
+    started_on: dt.date
+
+
+class ReleaseIn(Schema):
+    released_on: dt.date | None = Field(None, description="today if not given")
+
+
+# --- deregistration ---------------------------------------------------------------------------
+
+
+class DeregisterIn(Schema):
+    reason: Literal["export", "lost", "court_order"] = Field(
+        ..., description="export 出口, lost 灭失, court_order 法院判决 (scrapping has its own path)"
+    )
+    note: str = Field("", max_length=150, description="the document shown, e.g. its number")
+
+
+class DeregisteredOut(Schema):
+    vehicle_id: int
+    status: str
+    reason: str = Field(description="as the audit event keeps it")

@@ -18,33 +18,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from cheguan.core import clock
 from cheguan.core.errors import Bi, ErrorCode
-
-INVALID_ID_NUMBER = ErrorCode(
-    "registry.invalid_id_number",
-    "身份证号码应为 18 位：6 位地址码、8 位出生日期、3 位顺序码和 1 位校验码（数字或 X）。{reason}",
-    "A resident ID number has 18 characters: a 6-digit address code, an 8-digit birth date, "
-    "a 3-digit sequence and a check character (digit or X). {reason}",
-)
-INVALID_USCC = ErrorCode(
-    "registry.invalid_uscc",
-    "统一社会信用代码应为 18 位数字或大写字母（不含 I、O、Z、S、V）。{reason}",
-    "A unified social credit code has 18 digits or capital letters (no I, O, Z, S, V). {reason}",
-)
-INVALID_VIN = ErrorCode(
-    "registry.invalid_vin",
-    "车辆识别代号（VIN）应为 17 位字母或数字，不含 I、O、Q，第 9 位为校验位。{reason}",
-    "A VIN has 17 letters or digits, no I, O or Q, with a check digit in position 9. {reason}",
-)
-INVALID_PHONE = ErrorCode(
-    "registry.invalid_phone",
-    "手机号码应为 11 位数字，以 1 开头；固定电话可写作 0574-12345678。",
-    "A mobile number has 11 digits starting with 1; a landline may be written 0574-12345678.",
-)
-INVALID_DOCUMENT_NUMBER = ErrorCode(
-    "registry.invalid_document_number",
-    "证件号码应为 5 到 30 位字母、数字或连字符。",
-    "A document number has 5 to 30 letters, digits or hyphens.",
-)
+from cheguan.registry import errors
 
 _REASONS = {
     "length": ("长度不是 18 位。", "It does not have 18 characters."),
@@ -61,7 +35,7 @@ _REASONS = {
 
 
 def _id_error(key: str, field: str):
-    return INVALID_ID_NUMBER(field=field, reason=Bi(*_REASONS[key]))
+    return errors.INVALID_ID_NUMBER(field=field, reason=Bi(*_REASONS[key]))
 
 
 @dataclass(frozen=True)
@@ -121,7 +95,7 @@ _DOC_RE = re.compile(r"^[A-Za-z0-9-]{5,30}$")
 def validate_document_number(value: object, *, field: str = "id_number") -> str:
     """Other legal identity documents (MVR Art 89): passports, permits, military IDs…"""
     if not isinstance(value, str) or not _DOC_RE.match(value.strip()):
-        raise INVALID_DOCUMENT_NUMBER(field=field)
+        raise errors.INVALID_DOCUMENT_NUMBER(field=field)
     return value.strip().upper()
 
 
@@ -141,13 +115,15 @@ def parse_uscc(value: object, *, field: str = "uscc") -> Uscc:
     accepted with ``checksum_ok=False`` so the office can see a warning, not a refusal.
     """
     if not isinstance(value, str):
-        raise _two(INVALID_USCC, field, "", "")
+        raise _two(errors.INVALID_USCC, field, "", "")
     code = value.strip().replace(" ", "").upper()
     if len(code) != 18:
-        raise _two(INVALID_USCC, field, "长度不是 18 位。", "It does not have 18 characters.")
+        raise _two(
+            errors.INVALID_USCC, field, "长度不是 18 位。", "It does not have 18 characters."
+        )
     if not code.isascii() or not _USCC_RE.match(code):
         raise _two(
-            INVALID_USCC,
+            errors.INVALID_USCC,
             field,
             "含有不允许的字符或位置不对。",
             "It has characters that are not allowed.",
@@ -156,7 +132,10 @@ def parse_uscc(value: object, *, field: str = "uscc") -> Uscc:
         ok = uscc.calc_check_digit(code[:17]) == code[17]
     except (StdnumError, ValueError, KeyError, IndexError):
         raise _two(
-            INVALID_USCC, field, "无法计算校验位。", "The check character cannot be computed."
+            errors.INVALID_USCC,
+            field,
+            "无法计算校验位。",
+            "The check character cannot be computed.",
         ) from None
     return Uscc(code=code, checksum_ok=ok)
 
@@ -170,27 +149,27 @@ _VIN_CHARS = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
 
 def validate_vin(value: object, *, field: str = "vin") -> str:
     if not isinstance(value, str):
-        raise _two(INVALID_VIN, field, "", "")
+        raise _two(errors.INVALID_VIN, field, "", "")
     vin = value.strip().replace(" ", "").upper()
     if len(vin) != 17:
-        raise _two(INVALID_VIN, field, "长度不是 17 位。", "It does not have 17 characters.")
+        raise _two(errors.INVALID_VIN, field, "长度不是 17 位。", "It does not have 17 characters.")
     if not vin.isascii() or not _VIN_CHARS.match(vin):
         raise _two(
-            INVALID_VIN,
+            errors.INVALID_VIN,
             field,
             "含有 I、O、Q 或其他不允许的字符。",
             "It contains I, O, Q or other characters.",
         )
     if vin_check_digit(vin) != vin[8]:
         raise _two(
-            INVALID_VIN,
+            errors.INVALID_VIN,
             field,
             "第 9 位校验位不符。",
             "The check digit in position 9 does not match.",
         )
     if vin[9] in "UZ0":
         raise _two(
-            INVALID_VIN,
+            errors.INVALID_VIN,
             field,
             "第 10 位（车型年份）不能是 U、Z 或 0。",
             "Position 10 (the model year) cannot be U, Z or 0.",
@@ -225,40 +204,14 @@ _LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$", re.ASCII)
 
 def validate_phone(value: object, *, field: str = "phone") -> str:
     if not isinstance(value, str):
-        raise INVALID_PHONE(field=field)
+        raise errors.INVALID_PHONE(field=field)
     phone = value.strip().replace(" ", "")
     if _MOBILE_RE.match(phone) or _LANDLINE_RE.match(phone):
         return phone
-    raise INVALID_PHONE(field=field)
+    raise errors.INVALID_PHONE(field=field)
 
 
 # --- plain fields: text, choices, dates ------------------------------------------------
-
-INVALID_TEXT = ErrorCode(
-    "registry.invalid_text",
-    "请填写 {min} 到 {max} 个字符，不含换行等控制字符。",
-    "Enter {min} to {max} characters, without line breaks or other control characters.",
-)
-INVALID_CHOICE = ErrorCode(
-    "registry.invalid_choice",
-    "“{value}”不是可选的值；可选：{allowed}。",
-    "“{value}” is not one of the allowed values: {allowed}.",
-)
-INVALID_DATES = ErrorCode(
-    "registry.invalid_dates",
-    "日期顺序不对：{detail}",
-    "The dates are out of order: {detail}",
-)
-INVALID_DATE = ErrorCode(
-    "registry.invalid_date",
-    "日期应写作 年-月-日，例如 2024-03-01。",
-    "A date is written year-month-day, e.g. 2024-03-01.",
-)
-INVALID_DATETIME = ErrorCode(
-    "registry.invalid_datetime",
-    "时间应写作 年-月-日 时:分，例如 2024-03-01 14:30。",
-    "A time is written year-month-day hour:minute, e.g. 2024-03-01 14:30.",
-)
 
 
 def _has_control(text: str) -> bool:
@@ -270,7 +223,7 @@ def validate_text(value: object, *, field: str, max_length: int, min_length: int
     characters (a NUL or a lone surrogate would be refused by the database, not by us)."""
     text = value.strip() if isinstance(value, str) else ""
     if not (min_length <= len(text) <= max_length) or _has_control(text):
-        raise INVALID_TEXT(field=field, min=min_length, max=max_length)
+        raise errors.INVALID_TEXT(field=field, min=min_length, max=max_length)
     return text
 
 
@@ -279,7 +232,7 @@ def validate_choice(value: object, choices, *, field: str) -> str:
     allowed = list(getattr(choices, "values", choices))
     if not isinstance(value, str) or value not in allowed:
         shown = value[:40] if isinstance(value, str) and not _has_control(value) else "?"
-        raise INVALID_CHOICE(field=field, value=shown, allowed=", ".join(allowed))
+        raise errors.INVALID_CHOICE(field=field, value=shown, allowed=", ".join(allowed))
     return value
 
 
@@ -292,16 +245,16 @@ def parse_date(value: object, *, field: str) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     if not isinstance(value, str):
-        raise INVALID_DATE(field=field)
+        raise errors.INVALID_DATE(field=field)
     parts = re.fullmatch(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})", value.strip(), re.ASCII)
     if parts is None:
-        raise INVALID_DATE(field=field)
+        raise errors.INVALID_DATE(field=field)
     try:
         day = dt.date(*(int(p) for p in parts.groups()))
     except ValueError:
-        raise INVALID_DATE(field=field) from None
+        raise errors.INVALID_DATE(field=field) from None
     if not (_FIRST_YEAR <= day.year <= _LAST_YEAR):
-        raise INVALID_DATE(field=field)
+        raise errors.INVALID_DATE(field=field)
     return day
 
 
@@ -317,26 +270,19 @@ def parse_datetime(value: object, *, field: str) -> dt.datetime:
             r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?", value.strip(), re.ASCII
         )
         if parts is None:
-            raise INVALID_DATETIME(field=field)
+            raise errors.INVALID_DATETIME(field=field)
         year, month, day, hour, minute, second = (int(p or 0) for p in parts.groups())
         try:
             parsed = dt.datetime(year, month, day, hour, minute, second)  # noqa: DTZ001
         except ValueError:
-            raise INVALID_DATETIME(field=field) from None
+            raise errors.INVALID_DATETIME(field=field) from None
     else:
-        raise INVALID_DATETIME(field=field)
+        raise errors.INVALID_DATETIME(field=field)
     if not (_FIRST_YEAR <= parsed.year <= _LAST_YEAR):
-        raise INVALID_DATETIME(field=field)
+        raise errors.INVALID_DATETIME(field=field)
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
     return parsed
-
-
-INVALID_WHOLE_NUMBER = ErrorCode(
-    "registry.invalid_whole_number",
-    "应为 {min} 到 {max} 的整数。",
-    "Enter a whole number from {min} to {max}.",
-)
 
 
 def validate_int(value: object, *, field: str, minimum: int, maximum: int) -> int:
@@ -344,5 +290,5 @@ def validate_int(value: object, *, field: str, minimum: int, maximum: int) -> in
     if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d{1,12}\s*", value, re.ASCII):
         value = int(value)
     if type(value) is not int or not (minimum <= value <= maximum):
-        raise INVALID_WHOLE_NUMBER(field=field, min=minimum, max=maximum)
+        raise errors.INVALID_WHOLE_NUMBER(field=field, min=minimum, max=maximum)
     return value

@@ -5,7 +5,7 @@ unique. The rules themselves are the services' ``clean_*`` functions, not repeat
 
 from __future__ import annotations
 
-from cheguan.core.errors import ErrorCode
+from cheguan.registry import errors
 from cheguan.registry.importer.rows import C, Cells, Draft, Kind, Ref, Unique, key
 from cheguan.registry.models import (
     Accident,
@@ -20,13 +20,6 @@ from cheguan.registry.models import (
     Violation,
 )
 from cheguan.registry.services import organisations, people, records, vehicles
-
-ONE_OWNER = ErrorCode(
-    "registry.import_one_owner",
-    "请只填写 owner_id_number（个人）或 owner_uscc（单位）中的一个。",
-    "Fill in exactly one of owner_id_number (a person) or owner_uscc (an organisation).",
-)
-
 
 # --- people, organisations, vehicles -----------------------------------------------------
 
@@ -63,7 +56,7 @@ def _organisation(cells: Cells) -> Draft:
 def _vehicle(cells: Cells) -> Draft:
     person_key, org_key = cells.text("owner_id_number"), cells.text("owner_uscc")
     if bool(person_key) == bool(org_key):
-        raise ONE_OWNER(field="owner_id_number")
+        raise errors.IMPORT_ONE_OWNER(field="owner_id_number")
     values = vehicles.clean_vehicle(
         vehicles.VehicleData(
             vin=cells.required("vin"),
@@ -164,16 +157,8 @@ def _encumbrance(cells: Cells) -> Draft:
     )
 
 
-DUPLICATE_RECORD = ErrorCode(
-    "registry.duplicate_record",
-    "该车辆已有相同的记录。",
-    "The vehicle already has the same record.",
-    409,
-)
-
-
 def _same_record(*lookups: str, column: str = "vin") -> tuple[Unique, ...]:
-    return (Unique(("vehicle__vin", *lookups), DUPLICATE_RECORD, column, "vehicle_office"),)
+    return (Unique(("vehicle__vin", *lookups), errors.DUPLICATE_RECORD, column, "vehicle_office"),)
 
 
 VIN = C("vin", "VIN of a vehicle already in the registry (17 characters)", required=True)
@@ -203,7 +188,7 @@ KINDS: dict[str, Kind] = {
                 C("address", "up to 200 characters"),
             ),
             _person,
-            (Unique(("id_number", "id_type"), people.DUPLICATE_PERSON, "id_number"),),
+            (Unique(("id_number", "id_type"), errors.DUPLICATE_PERSON, "id_number"),),
             registered=True,
         ),
         Kind(
@@ -224,7 +209,7 @@ KINDS: dict[str, Kind] = {
                 C("longitude", "-180 to 180, with latitude"),
             ),
             _organisation,
-            (Unique(("uscc",), organisations.DUPLICATE_ORGANISATION, "uscc"),),
+            (Unique(("uscc",), errors.DUPLICATE_ORGANISATION, "uscc"),),
             registered=True,
         ),
         Kind(
@@ -258,8 +243,8 @@ KINDS: dict[str, Kind] = {
             ),
             _vehicle,
             (
-                Unique(("vin",), vehicles.DUPLICATE_VIN, "vin", "global"),
-                Unique(("plate_number",), vehicles.PLATE_IN_USE, "plate_number", "global", True),
+                Unique(("vin",), errors.DUPLICATE_VIN, "vin", "global"),
+                Unique(("plate_number",), errors.PLATE_IN_USE, "plate_number", "global", True),
             ),
             registered=True,
         ),

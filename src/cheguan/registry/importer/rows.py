@@ -9,18 +9,9 @@ from dataclasses import dataclass, field
 from django.db.models import Model
 
 from cheguan.core.errors import ErrorCode
+from cheguan.registry import errors
 from cheguan.registry.validators import parse_date, parse_datetime, validate_int
 
-VALUE_REQUIRED = ErrorCode(
-    "registry.import_value_required",
-    "此列必须填写。",
-    "This column must have a value.",
-)
-INVALID_BOOLEAN = ErrorCode(
-    "registry.invalid_boolean",
-    "应填写 是/否（也可写 yes/no、true/false、1/0）。",
-    "Write yes or no (or true/false, 1/0, 是/否).",
-)
 _TRUE = {"1", "true", "yes", "y", "是", "有"}
 _FALSE = {"0", "false", "no", "n", "否", "无"}
 
@@ -38,7 +29,7 @@ class Cells:
     def required(self, name: str) -> str:
         value = self.text(name)
         if not value:
-            raise VALUE_REQUIRED(field=name)
+            raise errors.IMPORT_VALUE_REQUIRED(field=name)
         return value
 
     def date(self, name: str, *, required: bool = True):
@@ -63,7 +54,7 @@ class Cells:
             return True
         if value in _FALSE:
             return False
-        raise INVALID_BOOLEAN(field=name)
+        raise errors.INVALID_BOOLEAN(field=name)
 
 
 def key(value: str) -> str:

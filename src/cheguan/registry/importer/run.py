@@ -22,8 +22,9 @@ from django.db import IntegrityError, transaction
 from cheguan.audit.services import record
 from cheguan.core import clock
 from cheguan.core.actor import Actor
-from cheguan.core.errors import Bi, DomainError, ErrorCode
+from cheguan.core.errors import Bi, DomainError
 from cheguan.core.permissions import require
+from cheguan.registry import errors
 from cheguan.registry.importer.kinds import KINDS
 from cheguan.registry.importer.rows import Cells, Draft, Kind
 from cheguan.registry.models import Encumbrance, Office, Organisation, Person, Vehicle
@@ -31,52 +32,6 @@ from cheguan.registry.services.records import FOLLOWS_ENCUMBRANCES, status_for_o
 
 BATCH = 500
 
-UNKNOWN_KIND = ErrorCode(
-    "registry.import_unknown_kind",
-    "不能导入“{kind}”；可导入：{kinds}。",
-    "“{kind}” cannot be imported; the kinds are: {kinds}.",
-)
-MISSING_COLUMNS = ErrorCode(
-    "registry.import_missing_columns",
-    "第一行应为列名；缺少必需的列：{columns}。",
-    "The first line names the columns; required columns are missing: {columns}.",
-)
-UNKNOWN_COLUMNS = ErrorCode(
-    "registry.import_unknown_columns",
-    "不认识的列：{columns}；可用的列：{allowed}。",
-    "Unknown columns: {columns}; the columns are: {allowed}.",
-)
-EXTRA_CELLS = ErrorCode(
-    "registry.import_extra_cells",
-    "这一行的单元格比列名多。",
-    "This line has more cells than there are columns.",
-)
-BAD_CSV = ErrorCode(
-    "registry.import_bad_csv",
-    "无法读取这一行的 CSV：{detail}",
-    "This line cannot be read as CSV: {detail}",
-)
-NOT_UTF8 = ErrorCode(
-    "registry.import_not_utf8",
-    "文件不是 UTF-8 编码；请在表格软件中另存为 “CSV UTF-8”。",
-    "The file is not UTF-8 text; save it from the spreadsheet as “CSV UTF-8”.",
-)
-DUPLICATE_IN_FILE = ErrorCode(
-    "registry.import_duplicate_in_file",
-    "与本文件第 {line} 行重复。",
-    "This duplicates line {line} of the file.",
-)
-UNKNOWN_REFERENCE = ErrorCode(
-    "registry.import_unknown_reference",
-    "本所没有该{thing}对应的{record}；请核对，或先导入{record}。",
-    "No {record} with this {thing} is registered at this office; check it, or import the {record} first.",
-)
-CONFLICT = ErrorCode(
-    "registry.import_conflict",
-    "导入时有人同时写入了相同的记录；没有导入任何内容，请重试。",
-    "Someone wrote the same records while importing; nothing was imported, please try again.",
-    409,
-)
 
 _REFERENCE_WORDS = {
     "person": (Bi("证件号码", "ID number"), Bi("人员", "person")),
@@ -115,7 +70,7 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportRejected([RowProblem(1, NOT_UTF8())]) from None
+        raise ImportRejected([RowProblem(1, errors.IMPORT_NOT_UTF8())]) from None
 
 
 def _chunks(values: Iterable, size: int = BATCH) -> Iterator[list]:
@@ -130,16 +85,18 @@ def _read(kind: Kind, text: str) -> tuple[list[tuple[int, Draft]], list[RowProbl
     try:
         header = [h.strip() for h in next(reader, [])]
     except csv.Error as e:
-        return [], [RowProblem(1, BAD_CSV(detail=str(e)))]
+        return [], [RowProblem(1, errors.IMPORT_BAD_CSV(detail=str(e)))]
     known = [c.name for c in kind.columns]
     missing = [c for c in kind.required_columns if c not in header]
     unknown = [h for h in header if h not in known]
     problems: list[RowProblem] = []
     if missing:
-        problems.append(RowProblem(1, MISSING_COLUMNS(columns=", ".join(missing))))
+        problems.append(RowProblem(1, errors.IMPORT_MISSING_COLUMNS(columns=", ".join(missing))))
     if unknown:
         shown = ", ".join(unknown)[:200]
-        problems.append(RowProblem(1, UNKNOWN_COLUMNS(columns=shown, allowed=", ".join(known))))
+        problems.append(
+            RowProblem(1, errors.IMPORT_UNKNOWN_COLUMNS(columns=shown, allowed=", ".join(known)))
+        )
     if problems:
         return [], problems
     drafts: list[tuple[int, Draft]] = []
@@ -150,12 +107,12 @@ def _read(kind: Kind, text: str) -> tuple[list[tuple[int, Draft]], list[RowProbl
         except StopIteration:
             break
         except csv.Error as e:
-            problems.append(RowProblem(line, BAD_CSV(detail=str(e))))
+            problems.append(RowProblem(line, errors.IMPORT_BAD_CSV(detail=str(e))))
             break
         if not any(c.strip() for c in cells):
             continue  # a blank line
         if len(cells) > len(header):
-            problems.append(RowProblem(line, EXTRA_CELLS()))
+            problems.append(RowProblem(line, errors.IMPORT_EXTRA_CELLS()))
             continue
         try:
             drafts.append((line, kind.parse(Cells(dict(zip(header, cells, strict=False))))))
@@ -188,7 +145,10 @@ def _resolve(office: Office, drafts: list[tuple[int, Draft]]) -> tuple[dict, lis
             if (ref.table, ref.key) not in found:
                 thing, what = _REFERENCE_WORDS[ref.table]
                 problems.append(
-                    RowProblem(line, UNKNOWN_REFERENCE(field=ref.column, thing=thing, record=what))
+                    RowProblem(
+                        line,
+                        errors.IMPORT_UNKNOWN_REFERENCE(field=ref.column, thing=thing, record=what),
+                    )
                 )
                 break
     return found, problems
@@ -208,7 +168,10 @@ def _duplicates(kind: Kind, office: Office, drafts: list[tuple[int, Draft]]) -> 
                 if line not in bad_lines:
                     problems.append(
                         RowProblem(
-                            line, DUPLICATE_IN_FILE(field=unique.column, line=first_line[value])
+                            line,
+                            errors.IMPORT_DUPLICATE_IN_FILE(
+                                field=unique.column, line=first_line[value]
+                            ),
                         )
                     )
                     bad_lines.add(line)
@@ -270,7 +233,7 @@ def import_csv(*, actor: Actor, office: Office, kind: str, data: bytes) -> Impor
         require(actor.user, "registry.import")
     spec = KINDS.get(kind)
     if spec is None:
-        raise UNKNOWN_KIND(field="kind", kind=kind[:40], kinds=", ".join(KINDS))
+        raise errors.IMPORT_UNKNOWN_KIND(field="kind", kind=kind[:40], kinds=", ".join(KINDS))
     drafts, problems = _read(spec, decode(data))
     found, ref_problems = _resolve(office, drafts)
     problems += ref_problems + _duplicates(spec, office, drafts)
@@ -281,7 +244,7 @@ def import_csv(*, actor: Actor, office: Office, kind: str, data: bytes) -> Impor
         with transaction.atomic():
             spec.model._default_manager.bulk_create(objs, batch_size=BATCH)
     except IntegrityError:
-        raise CONFLICT() from None
+        raise errors.IMPORT_CONFLICT() from None
     if spec.name == "encumbrances":
         _encumbrances_set_status(objs)
     digest = hashlib.sha256(data).hexdigest()

@@ -7,33 +7,21 @@ Import from here or from the module; both are stable.
 """
 
 from cheguan.registry.services.deregistration import (
-    ALREADY_DEREGISTERED,
-    DEREGISTRATION_REASON_REQUIRED,
     deregister_vehicle,
 )
 from cheguan.registry.services.organisations import (
-    AUTHORISED_SERVICES_REQUIRED,
-    DUPLICATE_ORGANISATION,
-    ILLEGAL_AUTHORISATION_CHANGE,
-    INVALID_COORDINATES,
-    INVALID_SERVICE_NAME,
     OrganisationData,
     change_authorisation,
     clean_organisation,
     register_organisation,
 )
 from cheguan.registry.services.people import (
-    DUPLICATE_PERSON,
-    NAME_REQUIRED,
     PersonData,
     clean_person,
     register_person,
     reveal_person,
 )
 from cheguan.registry.services.records import (
-    ALREADY_RELEASED,
-    DATE_IN_FUTURE,
-    INVALID_RECORD_CODE,
     process_violation,
     record_accident,
     record_encumbrance,
@@ -44,22 +32,12 @@ from cheguan.registry.services.records import (
     set_vehicle_tax,
 )
 from cheguan.registry.services.vehicle_fields import (
-    NO_PLATE_NUMBER,
-    VALIDITY_BACKWARDS,
-    VEHICLE_DEREGISTERED,
     exchange_plate_numbers,
     extend_inspection_validity,
     put_plate_number,
     take_plate_number_off,
 )
 from cheguan.registry.services.vehicles import (
-    DUPLICATE_VIN,
-    INVALID_CODE,
-    INVALID_ENGINE_NUMBER,
-    INVALID_PLATE,
-    INVALID_SEATS,
-    OWNER_REQUIRED,
-    PLATE_IN_USE,
     PROVINCES,
     VehicleData,
     check_number_may_go_on,
@@ -68,34 +46,9 @@ from cheguan.registry.services.vehicles import (
     register_vehicle,
     validate_plate_number_basic,
 )
-from cheguan.registry.validators import INVALID_CHOICE, INVALID_DATES
 
 __all__ = [
-    "ALREADY_DEREGISTERED",
-    "ALREADY_RELEASED",
-    "AUTHORISED_SERVICES_REQUIRED",
-    "DATE_IN_FUTURE",
-    "DEREGISTRATION_REASON_REQUIRED",
-    "DUPLICATE_ORGANISATION",
-    "DUPLICATE_PERSON",
-    "DUPLICATE_VIN",
-    "ILLEGAL_AUTHORISATION_CHANGE",
-    "INVALID_CHOICE",
-    "INVALID_CODE",
-    "INVALID_COORDINATES",
-    "INVALID_DATES",
-    "INVALID_ENGINE_NUMBER",
-    "INVALID_PLATE",
-    "INVALID_RECORD_CODE",
-    "INVALID_SEATS",
-    "INVALID_SERVICE_NAME",
-    "NAME_REQUIRED",
-    "NO_PLATE_NUMBER",
-    "OWNER_REQUIRED",
-    "PLATE_IN_USE",
     "PROVINCES",
-    "VALIDITY_BACKWARDS",
-    "VEHICLE_DEREGISTERED",
     "OrganisationData",
     "PersonData",
     "VehicleData",

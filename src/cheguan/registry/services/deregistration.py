@@ -13,22 +13,10 @@ from django.db import transaction
 from cheguan.audit.services import record
 from cheguan.core import clock
 from cheguan.core.actor import Actor
-from cheguan.core.errors import ErrorCode
 from cheguan.core.permissions import require
+from cheguan.registry import errors
 from cheguan.registry.models import Vehicle, VehicleStatus
 from cheguan.registry.signals import vehicle_deregistered
-
-ALREADY_DEREGISTERED = ErrorCode(
-    "registry.already_deregistered",
-    "该车辆已注销登记。",
-    "This vehicle is already deregistered.",
-    409,
-)
-DEREGISTRATION_REASON_REQUIRED = ErrorCode(
-    "registry.deregistration_reason_required",
-    "请写明注销原因（至少4个字），例如：已报废。",
-    "Give the reason for the deregistration (at least 4 characters), e.g. scrapped.",
-)
 
 
 @transaction.atomic
@@ -39,10 +27,10 @@ def deregister_vehicle(*, actor: Actor, vehicle: Vehicle, reason: str) -> Vehicl
         require(actor.user, "registry.manage_vehicles")
     reason = (reason or "").strip()
     if len(reason) < 4:
-        raise DEREGISTRATION_REASON_REQUIRED(field="reason")
+        raise errors.DEREGISTRATION_REASON_REQUIRED(field="reason")
     locked = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
     if locked.status == VehicleStatus.DEREGISTERED:
-        raise ALREADY_DEREGISTERED()
+        raise errors.ALREADY_DEREGISTERED()
     before = locked.status
     locked.status = VehicleStatus.DEREGISTERED
     locked.save(update_fields=["status"])

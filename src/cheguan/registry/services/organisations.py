@@ -18,8 +18,9 @@ from django.db import transaction
 from cheguan.audit.services import record
 from cheguan.core import clock
 from cheguan.core.actor import Actor
-from cheguan.core.errors import Bi, ErrorCode
+from cheguan.core.errors import Bi
 from cheguan.core.permissions import require
+from cheguan.registry import errors
 from cheguan.registry.models import (
     AUTHORISATION_TRANSITIONS,
     AuthorisationStatus,
@@ -30,47 +31,10 @@ from cheguan.registry.models import (
 from cheguan.registry.services.people import clean_name
 from cheguan.registry.signals import authorisation_changed
 from cheguan.registry.validators import (
-    INVALID_DATES,
     parse_uscc,
     validate_choice,
     validate_phone,
     validate_text,
-)
-
-DUPLICATE_ORGANISATION = ErrorCode(
-    "registry.duplicate_organisation",
-    "本所已有该统一社会信用代码的单位。",
-    "An organisation with this unified social credit code is already registered at this office.",
-    409,
-)
-INVALID_COORDINATES = ErrorCode(
-    "registry.invalid_coordinates",
-    "坐标应同时填写纬度（-90 到 90）和经度（-180 到 180），例如 29.8683, 121.5440。",
-    "Give both latitude (-90 to 90) and longitude (-180 to 180), e.g. 29.8683, 121.5440.",
-)
-ILLEGAL_AUTHORISATION_CHANGE = ErrorCode(
-    "registry.illegal_authorisation_change",
-    "授权状态不能从“{current}”改为“{target}”；可改为：{allowed}。",
-    "The authorisation cannot change from “{current}” to “{target}”; it can change to: {allowed}.",
-    409,
-)
-AUTHORISED_SERVICES_REQUIRED = ErrorCode(
-    "registry.authorised_services_required",
-    "授权时请至少列出一项授权业务，例如 new_registration。",
-    "List at least one authorised service when granting, e.g. new_registration.",
-)
-INVALID_SERVICE_NAME = ErrorCode(
-    "registry.invalid_service_name",
-    "业务名称应为 2 到 40 个小写字母、数字或下划线，以字母开头，例如 new_registration；最多 20 项。",
-    "A service name has 2 to 40 lower-case letters, digits or underscores and starts with a "
-    "letter, e.g. new_registration; at most 20 services.",
-)
-
-REASON_REQUIRED = ErrorCode(
-    "registry.authorisation_reason_required",
-    "暂停或撤销授权时请写明原因（至少4个字）；合作单位在其每个页面上都会看到这一原因。",
-    "Give the reason for a suspension or revocation (at least 4 characters); the partner "
-    "sees it on every page.",
 )
 
 _STATUS_ZH: dict[str, str] = {
@@ -101,9 +65,9 @@ def _coordinate(value, limit: int) -> Decimal:
     try:
         number = float(value)
     except (TypeError, ValueError, OverflowError):
-        raise INVALID_COORDINATES(field="latitude" if limit == 90 else "longitude") from None
+        raise errors.INVALID_COORDINATES(field="latitude" if limit == 90 else "longitude") from None
     if not math.isfinite(number) or abs(number) > limit:
-        raise INVALID_COORDINATES(field="latitude" if limit == 90 else "longitude")
+        raise errors.INVALID_COORDINATES(field="latitude" if limit == 90 else "longitude")
     return Decimal(f"{number:.6f}")
 
 
@@ -111,7 +75,7 @@ def clean_coordinates(latitude, longitude) -> tuple[Decimal | None, Decimal | No
     if latitude is None and longitude is None:
         return None, None
     if latitude is None or longitude is None:
-        raise INVALID_COORDINATES(field="latitude" if latitude is None else "longitude")
+        raise errors.INVALID_COORDINATES(field="latitude" if latitude is None else "longitude")
     return _coordinate(latitude, 90), _coordinate(longitude, 180)
 
 
@@ -139,7 +103,7 @@ def register_organisation(
         require(actor.user, "registry.manage_organisations")
     values = clean_organisation(data)
     if Organisation.objects.filter(office=office, uscc=values["uscc"]).exists():
-        raise DUPLICATE_ORGANISATION(field="uscc")
+        raise errors.DUPLICATE_ORGANISATION(field="uscc")
     org = Organisation.objects.create(office=office, created_at=clock.now(), **values)
     if audit:
         record(
@@ -164,11 +128,11 @@ def clean_services(services) -> list[str]:
     if services is None:
         return []
     if isinstance(services, str) or len(services) > 20:
-        raise INVALID_SERVICE_NAME(field="services")
+        raise errors.INVALID_SERVICE_NAME(field="services")
     names: list[str] = []
     for name in services:
         if not isinstance(name, str) or not _SERVICE_RE.fullmatch(name):
-            raise INVALID_SERVICE_NAME(field="services")
+            raise errors.INVALID_SERVICE_NAME(field="services")
         if name not in names:
             names.append(name)
     return names
@@ -198,7 +162,7 @@ def change_authorisation(
     allowed = AUTHORISATION_TRANSITIONS[current]
     if to_status not in allowed:
         ordered = [s for s in AuthorisationStatus.values if s in allowed]
-        raise ILLEGAL_AUTHORISATION_CHANGE(
+        raise errors.ILLEGAL_AUTHORISATION_CHANGE(
             field="to_status",
             current=status_words(current),
             target=status_words(to_status),
@@ -214,16 +178,16 @@ def change_authorisation(
         to_status in {AuthorisationStatus.SUSPENDED, AuthorisationStatus.REVOKED}
         and len(reason) < 4
     ):
-        raise REASON_REQUIRED(field="reason")
+        raise errors.AUTHORISATION_REASON_REQUIRED(field="reason")
     if to_status == AuthorisationStatus.GRANTED:
         valid_from = valid_from or clock.today()
         if valid_until is not None and valid_until < valid_from:
-            raise INVALID_DATES(
+            raise errors.INVALID_DATES(
                 field="valid_until",
                 detail=Bi("有效期止早于起始日。", "the end is before the start."),
             )
         if not names:
-            raise AUTHORISED_SERVICES_REQUIRED(field="services")
+            raise errors.AUTHORISED_SERVICES_REQUIRED(field="services")
         org.authorised_from, org.authorised_until = valid_from, valid_until
         org.authorised_services = names
     elif to_status == AuthorisationStatus.APPLIED and names:

@@ -9,8 +9,9 @@ from django.db import transaction
 from cheguan.audit.services import record
 from cheguan.core import clock
 from cheguan.core.actor import Actor
-from cheguan.core.errors import DomainError, ErrorCode
+from cheguan.core.errors import DomainError
 from cheguan.core.permissions import require
+from cheguan.registry import errors
 from cheguan.registry.models import IdType, Office, Person
 from cheguan.registry.validators import (
     parse_resident_id,
@@ -20,24 +21,12 @@ from cheguan.registry.validators import (
     validate_text,
 )
 
-NAME_REQUIRED = ErrorCode(
-    "registry.name_required",
-    "请填写 1 到 {max} 个字符的名称，不含换行等控制字符。",
-    "Enter a name of 1 to {max} characters, without line breaks or other control characters.",
-)
-DUPLICATE_PERSON = ErrorCode(
-    "registry.duplicate_person",
-    "本所已有该证件号码的人员记录。",
-    "A person with this document number is already registered at this office.",
-    409,
-)
-
 
 def clean_name(value: object, *, max_length: int, field: str = "name") -> str:
     try:
         return validate_text(value, field=field, max_length=max_length)
     except DomainError:
-        raise NAME_REQUIRED(field=field, max=max_length) from None
+        raise errors.NAME_REQUIRED(field=field, max=max_length) from None
 
 
 @dataclass(frozen=True)
@@ -74,7 +63,7 @@ def register_person(
     if Person.objects.filter(
         office=office, id_type=values["id_type"], id_number=values["id_number"]
     ).exists():
-        raise DUPLICATE_PERSON(field="id_number")
+        raise errors.DUPLICATE_PERSON(field="id_number")
     person = Person.objects.create(office=office, created_at=clock.now(), **values)
     if audit:
         record(

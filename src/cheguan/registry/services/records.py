@@ -16,8 +16,9 @@ from django.db import transaction
 from cheguan.audit.services import record
 from cheguan.core import clock
 from cheguan.core.actor import Actor
-from cheguan.core.errors import Bi, ErrorCode
+from cheguan.core.errors import Bi
 from cheguan.core.permissions import require
+from cheguan.registry import errors
 from cheguan.registry.models import (
     Accident,
     Encumbrance,
@@ -32,39 +33,21 @@ from cheguan.registry.models import (
     Violation,
 )
 from cheguan.registry.validators import (
-    INVALID_DATES,
     validate_choice,
     validate_int,
     validate_text,
 )
 
-DATE_IN_FUTURE = ErrorCode(
-    "registry.date_in_future",
-    "该日期不能晚于今天。",
-    "This date cannot be later than today.",
-)
-INVALID_RECORD_CODE = ErrorCode(
-    "registry.invalid_record_code",
-    "编号应为 1 到 {max} 位大写字母、数字或连字符，例如 1625 或 PDAA202433020000001。",
-    "A code or number has 1 to {max} capital letters, digits or hyphens, e.g. 1625.",
-)
-ALREADY_RELEASED = ErrorCode(
-    "registry.encumbrance_already_released",
-    "该查封/抵押已于 {day} 解除。",
-    "This encumbrance was already released on {day}.",
-    409,
-)
-
 
 def _not_future(day: dt.date, field: str) -> dt.date:
     if day > clock.today():
-        raise DATE_IN_FUTURE(field=field)
+        raise errors.DATE_IN_FUTURE(field=field)
     return day
 
 
 def _ordered(start: dt.date, end: dt.date, field: str) -> None:
     if end < start:
-        raise INVALID_DATES(
+        raise errors.INVALID_DATES(
             field=field, detail=Bi("结束早于开始。", "the end is before the start.")
         )
 
@@ -72,7 +55,7 @@ def _ordered(start: dt.date, end: dt.date, field: str) -> None:
 def _record_code(value: object, *, field: str, max_length: int) -> str:
     text = value.strip().upper() if isinstance(value, str) else ""
     if not re.fullmatch(rf"[A-Z0-9-]{{1,{max_length}}}", text, re.ASCII):
-        raise INVALID_RECORD_CODE(field=field, max=max_length)
+        raise errors.INVALID_RECORD_CODE(field=field, max=max_length)
     return text
 
 
@@ -87,9 +70,9 @@ def clean_violation(
     processed_at: dt.datetime | None = None,
 ) -> dict:
     if occurred_at > clock.now():
-        raise DATE_IN_FUTURE(field="occurred_at")
+        raise errors.DATE_IN_FUTURE(field="occurred_at")
     if processed_at is not None and not (occurred_at <= processed_at <= clock.now()):
-        raise INVALID_DATES(
+        raise errors.INVALID_DATES(
             field="processed_at",
             detail=Bi(
                 "处理时间应在违法时间之后、现在之前。",
@@ -213,8 +196,8 @@ def record_violation(
     occurred_at: dt.datetime,
     code: str,
     description: str,
-    points: int = 0,
-    fine_yuan: int = 0,
+    points: int | str = 0,  # a form gives text; clean_violation checks it
+    fine_yuan: int | str = 0,
 ) -> Violation:
     _may_manage(actor)
     values = clean_violation(
@@ -346,7 +329,9 @@ def release_encumbrance(
     locked = Vehicle.objects.select_for_update().get(pk=encumbrance.vehicle_id)
     current = Encumbrance.objects.get(pk=encumbrance.pk)
     if current.released_on is not None:
-        raise ALREADY_RELEASED(field="released_on", day=current.released_on.isoformat())
+        raise errors.ENCUMBRANCE_ALREADY_RELEASED(
+            field="released_on", day=current.released_on.isoformat()
+        )
     day = _not_future(released_on or clock.today(), "released_on")
     _ordered(current.started_on, day, "released_on")
     current.released_on = day

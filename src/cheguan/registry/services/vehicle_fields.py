@@ -29,28 +29,14 @@ import datetime as dt
 from django.db import transaction
 
 from cheguan.core.actor import Actor
-from cheguan.core.errors import ErrorCode
+from cheguan.registry.errors import (
+    NO_PLATE_NUMBER,
+    PLATE_IN_USE,
+    VALIDITY_BACKWARDS,
+    VEHICLE_DEREGISTERED,
+)
 from cheguan.registry.models import Vehicle, VehicleStatus
-from cheguan.registry.services.vehicles import PLATE_IN_USE, check_number_may_go_on
-
-VEHICLE_DEREGISTERED = ErrorCode(
-    "registry.vehicle_deregistered",
-    "该车辆已注销登记，不能再变更号牌号码或检验有效期。",
-    "This vehicle is deregistered: its plate number and inspection validity no longer change.",
-    409,
-)
-NO_PLATE_NUMBER = ErrorCode(
-    "registry.no_plate_number",
-    "该车辆没有号牌号码，无法互换。",
-    "This vehicle has no plate number to exchange.",
-    409,
-)
-VALIDITY_BACKWARDS = ErrorCode(
-    "registry.validity_backwards",
-    "检验有效期只能延后：当前有效期至{current}，不能改为{given}。",
-    "The inspection validity only moves forward: it is valid until {current}, not {given}.",
-    409,
-)
+from cheguan.registry.services.vehicles import check_number_may_go_on
 
 
 def _in_callers_transaction(what: str) -> None:

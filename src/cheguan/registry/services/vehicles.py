@@ -16,9 +16,19 @@ from django.db import IntegrityError, transaction
 from cheguan.audit.services import record
 from cheguan.core import clock
 from cheguan.core.actor import Actor
-from cheguan.core.errors import Bi, ErrorCode
+from cheguan.core.errors import Bi
 from cheguan.core.permissions import require
 from cheguan.registry import codes
+from cheguan.registry.errors import (
+    DUPLICATE_VIN,
+    INVALID_CODE,
+    INVALID_DATES,
+    INVALID_ENGINE_NUMBER,
+    INVALID_PLATE,
+    INVALID_SEATS,
+    OWNER_REQUIRED,
+    PLATE_IN_USE,
+)
 from cheguan.registry.models import (
     EnergyType,
     Office,
@@ -28,49 +38,9 @@ from cheguan.registry.models import (
     VehicleStatus,
 )
 from cheguan.registry.validators import (
-    INVALID_DATES,
     validate_choice,
     validate_text,
     validate_vin,
-)
-
-DUPLICATE_VIN = ErrorCode(
-    "registry.duplicate_vin",
-    "该车辆识别代号已登记。",
-    "A vehicle with this VIN is already registered.",
-    409,
-)
-INVALID_CODE = ErrorCode(
-    "registry.invalid_code",
-    "“{value}”不是有效的{table}代码。",
-    "“{value}” is not a valid {table} code.",
-)
-INVALID_ENGINE_NUMBER = ErrorCode(
-    "registry.invalid_engine_number",
-    "发动机号应为 1 到 30 位字母、数字或连字符。",
-    "An engine number has 1 to 30 letters, digits or hyphens.",
-)
-INVALID_SEATS = ErrorCode(
-    "registry.invalid_seats",
-    "座位数应为 1 到 99 的整数。",
-    "Seats must be a whole number from 1 to 99.",
-)
-OWNER_REQUIRED = ErrorCode(
-    "registry.owner_required",
-    "车辆必须有且仅有一个所有人（个人或单位）。",
-    "A vehicle has exactly one owner: a person or an organisation.",
-)
-PLATE_IN_USE = ErrorCode(
-    "registry.plate_in_use",
-    "该号牌号码已被另一辆在册车辆使用。",
-    "This plate number is already used by another registered vehicle.",
-    409,
-)
-INVALID_PLATE = ErrorCode(
-    "registry.invalid_plate_number",
-    "号牌号码应为省份简称、发牌机关字母和 5 或 6 位序号，例如 浙B12345 或 浙BD12345。",
-    "A plate number is a province character, an issuing-authority letter and a 5- or "
-    "6-character serial, e.g. 浙B12345 or 浙BD12345.",
 )
 
 CODE_TABLE_NAMES = {

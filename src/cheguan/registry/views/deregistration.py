@@ -1,7 +1,7 @@
 """注销登记 at the window for what the scrapping capability does not cover: a vehicle
 exported, lost (destroyed or missing) or deregistered by a court order. A clerk of the
 office (``registry.manage_vehicles``) records it with the reason; the page and the API
-(``registry.deregister_api``) call ``registry.services.deregistration.deregister_vehicle``.
+(``registry.api.deregistration``) call ``registry.services.deregistration.deregister_vehicle``.
 """
 
 from __future__ import annotations

@@ -1,38 +1,28 @@
 """注销登记 over the API for an export, a loss or a court order:
 ``POST /api/registry/vehicles/{vehicle_id}/deregister`` (a clerk, ``registry.manage_vehicles``).
 Scoping: ``registry.queries.vehicles_for`` (404 outside the caller's scope). Rule:
-``deregister_vehicle``, the same the page (``registry.deregister_views``) calls."""
+``deregister_vehicle``, the same the page (``registry.views.deregistration``) calls."""
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ninja import Field, Path, Router
+from ninja import Path, Router
 
 from cheguan.core.actor import actor_for
 from cheguan.core.permissions import require
-from cheguan.core.schemas import DB_INT_MAX, ERRORS, Schema
+from cheguan.core.schemas import DB_INT_MAX, ERRORS
 from cheguan.registry import queries
-from cheguan.registry.deregister_views import reason_text
+from cheguan.registry.schemas import DeregisteredOut, DeregisterIn
 from cheguan.registry.services.deregistration import deregister_vehicle
+from cheguan.registry.views.deregistration import reason_text
 
-router = Router(tags=["registry"])
-
-
-class DeregisterIn(Schema):
-    reason: Literal["export", "lost", "court_order"] = Field(
-        ..., description="export 出口, lost 灭失, court_order 法院判决 (scrapping has its own path)"
-    )
-    note: str = Field("", max_length=150, description="the document shown, e.g. its number")
+router = Router()
 
 
-class DeregisteredOut(Schema):
-    vehicle_id: int
-    status: str
-    reason: str = Field(description="as the audit event keeps it")
-
-
-@router.post("/vehicles/{vehicle_id}/deregister", response={200: DeregisteredOut, **ERRORS})
+@router.post(
+    "/vehicles/{vehicle_id}/deregister",
+    response={200: DeregisteredOut, **ERRORS},
+    operation_id="cheguan_registry_deregister_api_deregister",
+)
 def deregister(
     request,
     payload: DeregisterIn,
