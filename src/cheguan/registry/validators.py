@@ -12,6 +12,7 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from stdnum import numdb
 from stdnum.cn import ric, uscc
@@ -279,7 +280,7 @@ def validate_text(value: object, *, field: str, max_length: int, min_length: int
 
 
 @functools.cache
-def _choice_values(choices: type) -> tuple[str, ...]:
+def _choice_values(choices: Any) -> tuple[str, ...]:
     """A ``TextChoices`` class's values, read once (``.values`` builds a new list each time)."""
     return tuple(getattr(choices, "values", choices))
 
