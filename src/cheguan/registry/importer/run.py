@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, TextIO
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.db.models import Model
 
 from cheguan.audit.services import record
 from cheguan.core import clock
@@ -214,7 +215,15 @@ class _SeenKeys:
         return found
 
     def add(self, position: int, first_lines: dict[str, int]) -> None:
-        """One multi-row INSERT per 300 keys (not one statement per key)."""
+        """COPY on PostgreSQL; elsewhere one multi-row INSERT per 300 keys."""
+        if connection.vendor == "postgresql" and first_lines:
+            with (
+                connection.wrap_database_errors,
+                self.cursor.cursor.copy(f"COPY {self.TABLE} (pos, k, line) FROM STDIN") as copy,
+            ):
+                for key, line in first_lines.items():
+                    copy.write_row((position, key, line))
+            return
         for chunk in _chunks(first_lines.items(), 300):
             rows = ", ".join(["(%s, %s, %s)"] * len(chunk))
             self.cursor.execute(
@@ -286,6 +295,27 @@ def _build(kind: Kind, office: Office, draft: Draft, found: dict):
     return kind.model(**values)
 
 
+def _insert(model: type[Model], objs: list[Model]) -> None:
+    """Insert one batch: COPY on PostgreSQL (no SQL to compile per batch: the import's profile
+    showed ``bulk_create``'s compiling at a fifth of the time), ``bulk_create`` elsewhere.
+    The values are prepared the way ``bulk_create`` prepares them."""
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_create(objs, batch_size=BATCH)
+        return
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the per-access proxy
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(db.ops.quote_name(f.column) for f in fields)
+    table = db.ops.quote_name(model._meta.db_table)
+    prepare = [(f.pre_save, f.get_db_prep_save) for f in fields]
+    with (
+        db.wrap_database_errors,
+        db.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for obj in objs:
+            copy.write_row([to_db(pre_save(obj, True), db) for pre_save, to_db in prepare])
+
+
 def _encumbrances_set_status(objs: list[Encumbrance]) -> None:
     """Imported open seizures and mortgages set their vehicles' status, set-based."""
     vehicle_ids = {e.vehicle_id for e in objs if e.released_on is None}
@@ -350,7 +380,7 @@ def import_csv(
         objs = [_build(spec, office, draft, found) for _line, draft in batch]
         try:
             with transaction.atomic():
-                spec.model._default_manager.bulk_create(objs, batch_size=BATCH)
+                _insert(spec.model, objs)
         except IntegrityError:
             raise CONFLICT() from None
         if spec.name == "encumbrances":
