@@ -20,6 +20,7 @@ import argparse
 import csv
 import datetime as dt
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -160,6 +161,8 @@ def main() -> None:
 
                     pstats.Stats(str(profile)).sort_stats("cumulative").print_stats(25)
                 path.unlink()
+    if not args.profile:
+        shutil.rmtree(work)
 
 
 if __name__ == "__main__":
