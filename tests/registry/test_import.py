@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import importlib
 from pathlib import Path
 
@@ -398,3 +399,56 @@ def test_every_column_is_documented_in_the_help_and_in_docs_import_md():
             assert f"{mark} {column.name} " in help_text
             required = "yes" if column.required else ""
             assert f"| `{column.name}` | {required} |" in sections[kind.name], column.name
+
+
+# --- streaming: batches inserted as they are checked, all rolled back on a bad row ------------
+
+
+def test_a_bad_row_after_batches_were_inserted_leaves_nothing(city, monkeypatch):
+    from cheguan.registry.importer import run as importer
+
+    monkeypatch.setattr(importer, "BATCH", 2)
+    before = Person.objects.count()
+    people = [resident_id(dt.date(1980, 1, 1) + dt.timedelta(days=i)) for i in range(5)]
+    problems = rejected(
+        "people",
+        PEOPLE_HEADER,
+        *(f"某人{i},{number},," for i, number in enumerate(people)),  # lines 2-6, 3 batches
+        f"重复,{people[0]},,",  # line 7 repeats line 2, inserted two batches earlier
+        f"坏号码,{ELDER[:17]}0,,",  # line 8
+    )
+    assert problems == [
+        (7, "id_number", "registry.import_duplicate_in_file"),
+        (8, "id_number", "registry.invalid_id_number"),
+    ]
+    assert Person.objects.count() == before
+    assert imported_events() == []
+
+
+def test_progress_is_told_the_rows_read_after_each_batch(city, monkeypatch):
+    from cheguan.registry.importer import run as importer
+
+    monkeypatch.setattr(importer, "BATCH", 2)
+    seen: list[int] = []
+    rows = [
+        f"某人{i},{resident_id(dt.date(1990, 1, 1) + dt.timedelta(days=i))},," for i in range(5)
+    ]
+    result = import_csv(
+        actor=Actor.system(),
+        office=city.office,
+        kind="people",
+        data=csv_bytes(PEOPLE_HEADER, *rows),
+        progress=seen.append,
+    )
+    assert result.rows == 5
+    assert seen == [2, 4, 5]
+
+
+def test_a_file_is_read_as_a_stream(city, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_bytes(csv_bytes(PEOPLE_HEADER, f"陈阿公,{ELDER},,", bom=True))
+    with path.open("rb") as stream:
+        result = import_csv(actor=Actor.system(), office=city.office, kind="people", data=stream)
+        assert not stream.closed  # the caller's file stays the caller's
+    assert result.rows == 1
+    assert result.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()

@@ -274,3 +274,27 @@ IMPORT_CONFLICT = ErrorCode(
     "Someone wrote the same records while importing; nothing was imported, please try again.",
     409,
 )
+
+# --- offices (cheguan create-office) ---------------------------------------------------
+INVALID_OFFICE_CODE = ErrorCode(
+    "registry.invalid_office_code",
+    "车管所代码应为所在城市的 6 位行政区划代码，如 330200。",
+    "An office code is the 6-digit administrative division code of its city, e.g. 330200.",
+)
+INVALID_PLATE_PREFIX = ErrorCode(
+    "registry.invalid_plate_prefix",
+    "号牌前缀应为省份简称加一个大写字母，如 浙B。",
+    "A plate prefix is a province's one-character abbreviation and a capital letter, e.g. 浙B.",
+)
+DUPLICATE_OFFICE = ErrorCode(
+    "registry.duplicate_office",
+    "已有代码为 {code} 的车管所。",
+    "An office with code {code} already exists.",
+    409,
+)
+PLATE_PREFIX_TAKEN = ErrorCode(
+    "registry.plate_prefix_taken",
+    "号牌前缀 {prefix} 已属于另一个车管所。",
+    "The plate prefix {prefix} already belongs to another office.",
+    409,
+)

@@ -8,9 +8,11 @@ else, whatever the input (property-tested in ``tests/registry/test_validators.py
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from stdnum import numdb
 from stdnum.cn import ric, uscc
@@ -77,7 +79,10 @@ def parse_resident_id(value: object, *, field: str = "id_number") -> ResidentId:
     return ResidentId(number=number, birth_date=birth, sex=sex, address_code=number[:6])
 
 
+@functools.lru_cache(maxsize=8192)
 def _known_address_code(code: str) -> bool:
+    """Whether the division code names a county (cached: the table lookup is slow, and a
+    city's people share a few hundred codes)."""
     try:
         results = numdb.get("cn/loc").info(code)
     except Exception:
@@ -227,9 +232,15 @@ def validate_text(value: object, *, field: str, max_length: int, min_length: int
     return text
 
 
+@functools.cache
+def _choice_values(choices: Any) -> tuple[str, ...]:
+    """A ``TextChoices`` class's values, read once (``.values`` builds a new list each time)."""
+    return tuple(getattr(choices, "values", choices))
+
+
 def validate_choice(value: object, choices, *, field: str) -> str:
     """One of a ``TextChoices`` (or any iterable of allowed strings)."""
-    allowed = list(getattr(choices, "values", choices))
+    allowed = _choice_values(choices) if isinstance(choices, type) else list(choices)
     if not isinstance(value, str) or value not in allowed:
         shown = value[:40] if isinstance(value, str) and not _has_control(value) else "?"
         raise errors.INVALID_CHOICE(field=field, value=shown, allowed=", ".join(allowed))

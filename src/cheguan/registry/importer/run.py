@@ -14,10 +14,12 @@ import csv
 import hashlib
 import io
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import BinaryIO, TextIO
 
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.db.models import Model
 
 from cheguan.audit.services import record
 from cheguan.core import clock
@@ -30,8 +32,7 @@ from cheguan.registry.importer.rows import Cells, Draft, Kind
 from cheguan.registry.models import Encumbrance, Office, Organisation, Person, Vehicle
 from cheguan.registry.services.records import FOLLOWS_ENCUMBRANCES, status_for_open_encumbrances
 
-BATCH = 500
-
+BATCH = 1000  # rows checked and inserted together; keys per IN (…) look-up
 
 _REFERENCE_WORDS = {
     "person": (Bi("证件号码", "ID number"), Bi("人员", "person")),
@@ -65,64 +66,57 @@ class ImportResult:
     sha256: str
 
 
-def decode(data: bytes) -> str:
-    """UTF-8, with or without the byte-order mark spreadsheets write."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportRejected([RowProblem(1, errors.IMPORT_NOT_UTF8())]) from None
-
-
 def _chunks(values: Iterable, size: int = BATCH) -> Iterator[list]:
     values = list(values)
     for start in range(0, len(values), size):
         yield values[start : start + size]
 
 
-def _read(kind: Kind, text: str) -> tuple[list[tuple[int, Draft]], list[RowProblem]]:
-    """Parse every row; collect every row's first problem, with the line the row starts on."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+def _read(kind: Kind, text: TextIO) -> Iterator[tuple[int, Draft | RowProblem]]:
+    """Parse the rows one at a time, yielding each row's draft or its first problem, with the
+    line the row starts on. Holds one row in memory, whatever the file's size."""
+    reader = csv.reader(text)
     try:
         header = [h.strip() for h in next(reader, [])]
     except csv.Error as e:
-        return [], [RowProblem(1, errors.IMPORT_BAD_CSV(detail=str(e)))]
+        yield 1, RowProblem(1, errors.IMPORT_BAD_CSV(detail=str(e)))
+        return
     known = [c.name for c in kind.columns]
     missing = [c for c in kind.required_columns if c not in header]
     unknown = [h for h in header if h not in known]
-    problems: list[RowProblem] = []
     if missing:
-        problems.append(RowProblem(1, errors.IMPORT_MISSING_COLUMNS(columns=", ".join(missing))))
+        yield 1, RowProblem(1, errors.IMPORT_MISSING_COLUMNS(columns=", ".join(missing)))
     if unknown:
         shown = ", ".join(unknown)[:200]
-        problems.append(
-            RowProblem(1, errors.IMPORT_UNKNOWN_COLUMNS(columns=shown, allowed=", ".join(known)))
+        yield (
+            1,
+            RowProblem(1, errors.IMPORT_UNKNOWN_COLUMNS(columns=shown, allowed=", ".join(known))),
         )
-    if problems:
-        return [], problems
-    drafts: list[tuple[int, Draft]] = []
+    if missing or unknown:
+        return
+    width = len(header)
     while True:
         line = reader.line_num + 1
         try:
             cells = next(reader)
         except StopIteration:
-            break
+            return
         except csv.Error as e:
-            problems.append(RowProblem(line, errors.IMPORT_BAD_CSV(detail=str(e))))
-            break
+            yield line, RowProblem(line, errors.IMPORT_BAD_CSV(detail=str(e)))
+            return
         if not any(c.strip() for c in cells):
             continue  # a blank line
-        if len(cells) > len(header):
-            problems.append(RowProblem(line, errors.IMPORT_EXTRA_CELLS()))
+        if len(cells) > width:
+            yield line, RowProblem(line, errors.IMPORT_EXTRA_CELLS())
             continue
         try:
-            drafts.append((line, kind.parse(Cells(dict(zip(header, cells, strict=False))))))
+            yield line, kind.parse(Cells(dict(zip(header, cells, strict=False))))
         except DomainError as e:
-            problems.append(RowProblem(line, e))
-    return drafts, problems
+            yield line, RowProblem(line, e)
 
 
 def _resolve(office: Office, drafts: list[tuple[int, Draft]]) -> tuple[dict, list[RowProblem]]:
-    """Look up every reference in bulk: ``{(table, key): pk}``, plus the rows whose
+    """Look up one batch's references in bulk: ``{(table, key): pk}``, plus the rows whose
     reference is unknown."""
     wanted: dict[str, set[str]] = defaultdict(set)
     for _line, draft in drafts:
@@ -154,30 +148,88 @@ def _resolve(office: Office, drafts: list[tuple[int, Draft]]) -> tuple[dict, lis
     return found, problems
 
 
-def _duplicates(kind: Kind, office: Office, drafts: list[tuple[int, Draft]]) -> list[RowProblem]:
+class _SeenKeys:
+    """The unique keys of the rows read so far and the line each was first seen on, kept in a
+    temporary table of the import's own transaction, not in memory: the duplicates within
+    a file of any size are found with one indexed look-up per batch."""
+
+    TABLE = "cheguan_import_keys"
+
+    def __init__(self) -> None:
+        self.cursor = connection.cursor()
+        self.cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
+        self.cursor.execute(
+            f"CREATE TEMPORARY TABLE {self.TABLE} "
+            "(pos integer NOT NULL, k text NOT NULL, line integer NOT NULL, PRIMARY KEY (pos, k))"
+        )
+
+    def first_lines(self, position: int, keys: Iterable[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for chunk in _chunks(keys):
+            marks = ", ".join(["%s"] * len(chunk))
+            self.cursor.execute(
+                f"SELECT k, line FROM {self.TABLE} WHERE pos = %s AND k IN ({marks})",  # noqa: S608 (placeholders only)
+                [position, *chunk],
+            )
+            found.update(self.cursor.fetchall())
+        return found
+
+    def add(self, position: int, first_lines: dict[str, int]) -> None:
+        """COPY on PostgreSQL; elsewhere one multi-row INSERT per 300 keys."""
+        if connection.vendor == "postgresql" and first_lines:
+            with (
+                connection.wrap_database_errors,
+                self.cursor.cursor.copy(f"COPY {self.TABLE} (pos, k, line) FROM STDIN") as copy,
+            ):
+                for key, line in first_lines.items():
+                    copy.write_row((position, key, line))
+            return
+        for chunk in _chunks(first_lines.items(), 300):
+            rows = ", ".join(["(%s, %s, %s)"] * len(chunk))
+            self.cursor.execute(
+                f"INSERT INTO {self.TABLE} (pos, k, line) VALUES {rows}",  # noqa: S608
+                [value for key, line in chunk for value in (position, key, line)],
+            )
+
+    def drop(self) -> None:
+        self.cursor.execute(f"DROP TABLE {self.TABLE}")
+        self.cursor.close()
+
+
+def _key_text(value: tuple) -> str:
+    return "\x1f".join(str(v) for v in value)
+
+
+def _duplicates(
+    kind: Kind, office: Office, drafts: list[tuple[int, Draft]], seen: _SeenKeys
+) -> list[RowProblem]:
+    """One batch's rows that repeat an earlier row of the file (naming its line) or a record
+    already in the registry."""
     problems: list[RowProblem] = []
     bad_lines: set[int] = set()
     for position, unique in enumerate(kind.unique):
-        first_line: dict[tuple, int] = {}
-        keys = []
+        entries = []
         for line, draft in drafts:
             value = draft.unique[position] if position < len(draft.unique) else None
-            if value is None:
-                continue
-            if value in first_line:
+            if value is not None:
+                entries.append((line, value, _key_text(value)))
+        earlier = seen.first_lines(position, sorted({text for _l, _v, text in entries}))
+        first_here: dict[str, int] = {}
+        fresh: list[tuple[int, tuple]] = []
+        for line, value, text in entries:
+            first = earlier.get(text) or first_here.get(text)
+            if first is not None:
                 if line not in bad_lines:
                     problems.append(
                         RowProblem(
-                            line,
-                            errors.IMPORT_DUPLICATE_IN_FILE(
-                                field=unique.column, line=first_line[value]
-                            ),
+                            line, errors.IMPORT_DUPLICATE_IN_FILE(field=unique.column, line=first)
                         )
                     )
                     bad_lines.add(line)
                 continue
-            first_line[value] = line
-            keys.append(value)
+            first_here[text] = line
+            fresh.append((line, value))
+        seen.add(position, first_here)
         qs = kind.model._default_manager.all()
         if unique.scope == "office":
             qs = qs.filter(office=office)
@@ -187,10 +239,9 @@ def _duplicates(kind: Kind, office: Office, drafts: list[tuple[int, Draft]]) -> 
             qs = qs.exclude(status="deregistered")
         existing: set[tuple] = set()
         lead = unique.lookups[0]
-        for chunk in _chunks(sorted({k[0] for k in keys})):
+        for chunk in _chunks(sorted({value[0] for _line, value in fresh})):
             existing |= set(qs.filter(**{f"{lead}__in": chunk}).values_list(*unique.lookups))
-        for value in keys:
-            line = first_line[value]
+        for line, value in fresh:
             if value in existing and line not in bad_lines:
                 problems.append(RowProblem(line, unique.error(field=unique.column)))
                 bad_lines.add(line)
@@ -204,6 +255,27 @@ def _build(kind: Kind, office: Office, draft: Draft, found: dict):
     if kind.registered:
         values.update(office=office, created_at=clock.now())
     return kind.model(**values)
+
+
+def _insert(model: type[Model], objs: list[Model]) -> None:
+    """Insert one batch: COPY on PostgreSQL (no SQL to compile per batch: the import's profile
+    showed ``bulk_create``'s compiling at a fifth of the time), ``bulk_create`` elsewhere.
+    The values are prepared the way ``bulk_create`` prepares them."""
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_create(objs, batch_size=BATCH)
+        return
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the per-access proxy
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(db.ops.quote_name(f.column) for f in fields)
+    table = db.ops.quote_name(model._meta.db_table)
+    prepare = [(f.pre_save, f.get_db_prep_save) for f in fields]
+    with (
+        db.wrap_database_errors,
+        db.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for obj in objs:
+            copy.write_row([to_db(pre_save(obj, True), db) for pre_save, to_db in prepare])
 
 
 def _encumbrances_set_status(objs: list[Encumbrance]) -> None:
@@ -225,35 +297,87 @@ def _encumbrances_set_status(objs: list[Encumbrance]) -> None:
             )
 
 
+def _sha256(stream: BinaryIO) -> str:
+    digest = hashlib.sha256()
+    while block := stream.read(1 << 20):
+        digest.update(block)
+    stream.seek(0)
+    return digest.hexdigest()
+
+
 @transaction.atomic
-def import_csv(*, actor: Actor, office: Office, kind: str, data: bytes) -> ImportResult:
+def import_csv(
+    *,
+    actor: Actor,
+    office: Office,
+    kind: str,
+    data: bytes | BinaryIO,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
     """Import one CSV file of ``kind`` into ``office``: every row, or — if any row is bad —
-    nothing, raising :class:`ImportRejected` with every problem."""
+    nothing, raising :class:`ImportRejected` with every problem.
+
+    ``data`` is the file's bytes or a seekable binary file, read in one streaming pass:
+    each batch of rows is checked (references, duplicates) and, while no row so far was bad,
+    inserted; a bad row anywhere rolls the whole transaction back. ``progress`` is told the
+    number of rows read after each batch."""
     if actor.user is not None:
         require(actor.user, "registry.import")
     spec = KINDS.get(kind)
     if spec is None:
         raise errors.IMPORT_UNKNOWN_KIND(field="kind", kind=kind[:40], kinds=", ".join(KINDS))
-    drafts, problems = _read(spec, decode(data))
-    found, ref_problems = _resolve(office, drafts)
-    problems += ref_problems + _duplicates(spec, office, drafts)
+    stream = io.BytesIO(data) if isinstance(data, bytes) else data
+    digest = _sha256(stream)
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    seen = _SeenKeys()
+    problems: list[RowProblem] = []
+    read = inserted = 0
+
+    def load(batch: list[tuple[int, Draft]]) -> None:
+        nonlocal inserted
+        found, ref_problems = _resolve(office, batch)
+        problems.extend(ref_problems + _duplicates(spec, office, batch, seen))
+        if problems:
+            return  # keep checking, insert no more: the transaction will be rolled back
+        objs = [_build(spec, office, draft, found) for _line, draft in batch]
+        try:
+            with transaction.atomic():
+                _insert(spec.model, objs)
+        except IntegrityError:
+            raise errors.IMPORT_CONFLICT() from None
+        if spec.name == "encumbrances":
+            _encumbrances_set_status(objs)
+        inserted += len(objs)
+
+    batch: list[tuple[int, Draft]] = []
+    try:
+        for line, item in _read(spec, text):
+            read += 1
+            if isinstance(item, RowProblem):
+                problems.append(item)
+                continue
+            batch.append((line, item))
+            if len(batch) == BATCH:
+                load(batch)
+                batch = []
+                if progress:
+                    progress(read)
+        load(batch)
+    except UnicodeDecodeError:
+        raise ImportRejected([RowProblem(1, errors.IMPORT_NOT_UTF8())]) from None
+    finally:
+        text.detach()
+    if progress:
+        progress(read)
     if problems:
         raise ImportRejected(sorted(problems, key=lambda p: p.line))
-    objs = [_build(spec, office, draft, found) for _line, draft in drafts]
-    try:
-        with transaction.atomic():
-            spec.model._default_manager.bulk_create(objs, batch_size=BATCH)
-    except IntegrityError:
-        raise errors.IMPORT_CONFLICT() from None
-    if spec.name == "encumbrances":
-        _encumbrances_set_status(objs)
-    digest = hashlib.sha256(data).hexdigest()
+    seen.drop()
     record(
         actor=actor,
         action="registry.imported",
         subject_type="registry.import",
         subject_id=spec.name,
         office_id=office.pk,
-        data={"kind": spec.name, "rows": len(objs), "sha256": digest},
+        data={"kind": spec.name, "rows": inserted, "sha256": digest},
     )
-    return ImportResult(kind=spec.name, rows=len(objs), sha256=digest)
+    return ImportResult(kind=spec.name, rows=inserted, sha256=digest)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import textwrap
+import time
 from pathlib import Path
+from typing import BinaryIO
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from tqdm import tqdm
 
 from cheguan.core.actor import Actor
 from cheguan.core.errors import DomainError
@@ -65,7 +69,7 @@ class Command(BaseCommand):
 
     def _import(self, kind: str, path: Path, office_code: str | None, username: str | None):
         try:
-            data = path.read_bytes()
+            stream = path.open("rb")
         except OSError as e:
             raise CommandError(f"Cannot read {path}: {e.strerror}") from None
         office = self._office(office_code)
@@ -75,24 +79,38 @@ class Command(BaseCommand):
             if found is None:
                 raise CommandError(f"No user named {username!r}.")
             actor = Actor(user=found)
-        try:
-            result = import_csv(actor=actor, office=office, kind=kind, data=data)
-        except ImportRejected as rejected:
-            for problem in rejected.problems:
-                where = f"line {problem.line}"
-                if problem.field:
-                    where += f", {problem.field}"
-                self.stderr.write(
-                    f"{path.name}: {where}: {problem.error.message} [{problem.error.code}]"
+        started = time.monotonic()
+        with stream, _progress_bar(stream, path.name) as bar:
+            try:
+                result = import_csv(
+                    actor=actor,
+                    office=office,
+                    kind=kind,
+                    data=stream,
+                    progress=lambda rows: bar.update(rows - bar.n),
                 )
-            raise CommandError(
-                f"{len(rejected.problems)} problem(s) in {path.name}; nothing was imported.",
-                returncode=1,
-            ) from None
-        except DomainError as e:
-            raise CommandError(f"{e.message} [{e.code}]", returncode=1) from None
+            except ImportRejected as rejected:
+                bar.close()
+                for problem in rejected.problems:
+                    where = f"line {problem.line}"
+                    if problem.field:
+                        where += f", {problem.field}"
+                    self.stderr.write(
+                        f"{path.name}: {where}: {problem.error.message} [{problem.error.code}]"
+                    )
+                raise CommandError(
+                    f"{len(rejected.problems)} problem(s) in {path.name}; nothing was imported.",
+                    returncode=1,
+                ) from None
+            except DomainError as e:
+                raise CommandError(f"{e.message} [{e.code}]", returncode=1) from None
+        seconds = time.monotonic() - started
+        rate = f", {result.rows / seconds:,.0f} rows/s" if seconds > 0 and result.rows else ""
         self.stdout.write(
-            self.style.SUCCESS(f"Imported {result.rows} {kind} into {office} from {path.name}.")
+            self.style.SUCCESS(
+                f"Imported {result.rows} {kind} into {office} from {path.name}."
+                f" ({seconds:.1f} s{rate})"
+            )
         )
 
     def _office(self, code: str | None) -> Office:
@@ -109,3 +127,23 @@ class Command(BaseCommand):
             raise CommandError("There is no office yet: run `cheguan seed-demo` or create one.")
         codes = ", ".join(Office.objects.values_list("code", flat=True))
         raise CommandError(f"There are several offices ({codes}); choose one with --office.")
+
+
+def _progress_bar(stream: BinaryIO, name: str) -> tqdm:
+    """Rows checked, rows a second and time left on a terminal; nothing when the output is
+    not a terminal (CI, a log file), where only the final line is written. The total is the
+    file's line count, read first (quoted cells spanning lines make it an estimate)."""
+    if not sys.stderr.isatty():
+        return tqdm(disable=True)
+    lines = 0
+    while block := stream.read(1 << 20):
+        lines += block.count(b"\n")
+    stream.seek(0)
+    return tqdm(
+        total=max(lines - 1, 0),
+        desc=f"Checking {name}",
+        unit=" rows",
+        unit_scale=True,
+        file=sys.stderr,
+        mininterval=0.5,
+    )
