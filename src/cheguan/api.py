@@ -199,9 +199,6 @@ def register_routers() -> None:
     from cheguan.inspection.api import router as inspection_router
     from cheguan.inspection.reissue_api import router as inspection_reissue_router
     from cheguan.plates.api import router as plates_router
-    from cheguan.plates.numbers_api import router as plates_numbers_router
-    from cheguan.plates.selection_api import router as plates_selection_router
-    from cheguan.plates.start_api import router as plates_start_router
     from cheguan.registry.api import router as registry_router
     from cheguan.registry.deregister_api import router as registry_deregister_router
 
@@ -214,9 +211,6 @@ def register_routers() -> None:
     api.add_router("/inspection/", inspection_router)
     api.add_router("/inspection/", inspection_reissue_router)
     api.add_router("/plates/", plates_router)
-    api.add_router("/plates/", plates_selection_router)
-    api.add_router("/plates/", plates_start_router)
-    api.add_router("/plates/", plates_numbers_router)
 
 
 register_routers()

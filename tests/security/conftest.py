@@ -20,8 +20,8 @@ from cheguan.core import clock as clock_module
 from cheguan.core.actor import Actor
 from cheguan.core.roles import Role
 from cheguan.inspection import services as inspection
-from cheguan.plates import blocklist
 from cheguan.plates import services as plates
+from cheguan.plates.services import blocklist
 from cheguan.registry.models import InsurancePolicy, VehicleTax
 
 NOW = dt.datetime(2026, 5, 11, 10, 0)  # a Monday
