@@ -1,6 +1,7 @@
 """号牌号码互换 page: an owner (a citizen, or a clerk in an assisted session) exchanges the
-numbers of two of their cars. Thin: the swap is made in a plate-selection case of the first
-car (``plates.services.swap_cars`` opens it, or finds the car's open one, and swaps), the same functions ``plates.api.numbers`` calls.
+numbers of two of their cars. Thin: ``plates.services.swap_cars`` opens a plate-selection
+case of the first car (or finds its open one) and swaps in it, the same service
+``plates.api.numbers`` calls.
 """
 
 from __future__ import annotations
