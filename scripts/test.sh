@@ -42,6 +42,49 @@ Install them as root, then run 'make test' again:
 (Never 'playwright install': the browser tests use Debian's Chromium.)"
 }
 
+# Redis at 127.0.0.1:6379: the cache and session tests use the real server
+# (tests/core/test_redis.py). Started here if it is installed but not running.
+ensure_redis() {
+    redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && return 0
+    if ! command -v redis-server >/dev/null 2>&1; then
+        if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+            say "Installing redis-server (Debian package) for the cache tests"
+            apt-get update -q && apt-get install -y -q --no-install-recommends redis-server redis-tools
+        else
+            die "The tests need Redis at 127.0.0.1:6379. Install it (sudo apt-get install redis-server) and run 'make test' again."
+        fi
+    fi
+    say "Starting Redis on 127.0.0.1:6379 (nothing kept on disk)"
+    redis-server --bind 127.0.0.1 --port 6379 --daemonize yes --save "" --appendonly no >/dev/null
+    for _ in $(seq 1 20); do
+        redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && return 0
+        sleep 0.25
+    done
+    die "Redis did not start on 127.0.0.1:6379."
+}
+
+# The read-replica test (tests/core/test_replicas.py) makes a streaming replica of the
+# PostgreSQL test server with pg_basebackup, which needs a replication connection from
+# 127.0.0.1. On our machines that server trusts 127.0.0.1 for ordinary connections; this
+# allows the same for replication, once, if we may edit its pg_hba.conf.
+ensure_local_replication() {
+    [[ -n "${DATABASE_URL:-}" ]] || return 0
+    local admin=(psql -X -q -h 127.0.0.1 -p 5432 -U postgres -d postgres)
+    psql -X -q "host=127.0.0.1 port=5432 user=postgres replication=true" -c "IDENTIFY_SYSTEM" \
+        >/dev/null 2>&1 && return 0
+    local hba
+    hba="$("${admin[@]}" -tAc "SHOW hba_file" 2>/dev/null)" || return 0  # not our local server
+    if [[ -w "$hba" ]]; then
+        say "Allowing replication connections from 127.0.0.1 in $hba (the replica test)"
+        printf '\n# cheguan tests: pg_basebackup of this server from 127.0.0.1\nhost replication all 127.0.0.1/32 trust\n' >>"$hba"
+        "${admin[@]}" -tAc "SELECT pg_reload_conf()" >/dev/null
+        return 0
+    fi
+    die "The replica test needs replication connections from 127.0.0.1 to PostgreSQL. Add to $hba:
+    host replication all 127.0.0.1/32 trust
+then reload PostgreSQL and run 'make test' again."
+}
+
 step() {
     local title=$1
     shift
@@ -50,6 +93,8 @@ step() {
 }
 
 ensure_system_packages
+ensure_redis
+ensure_local_replication
 ensure_uv
 sync_dependencies
 

@@ -55,6 +55,15 @@ def office(db):
 
 
 @pytest.fixture
+def office_world(db):
+    """The office with its catalogue, built by ``tests.builders.OfficeWorld``: add the
+    people and cars a test needs (``office_world.with_citizen()``, ``.staff()``, ``.car()``)."""
+    from tests.builders import OfficeWorld
+
+    return OfficeWorld()
+
+
+@pytest.fixture
 def make(db):
     """The factories module, so tests read ``make.person(...)``."""
     from tests import factories

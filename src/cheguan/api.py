@@ -197,7 +197,6 @@ def register_routers() -> None:
     from cheguan.audit.api import router as audit_router
     from cheguan.cases.api import router as cases_router
     from cheguan.inspection.api import router as inspection_router
-    from cheguan.inspection.reissue_api import router as inspection_reissue_router
     from cheguan.plates.api import router as plates_router
     from cheguan.registry.api import router as registry_router
     from cheguan.registry.deregister_api import router as registry_deregister_router
@@ -209,7 +208,6 @@ def register_routers() -> None:
     api.add_router("/alerts", alerts_router)
     api.add_router("/cases/", cases_router)
     api.add_router("/inspection/", inspection_router)
-    api.add_router("/inspection/", inspection_reissue_router)
     api.add_router("/plates/", plates_router)
 
 

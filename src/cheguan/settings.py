@@ -65,6 +65,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the database: marks the public read-only requests that may read
+    # from a replica (a no-op without CHEGUAN_REPLICA_URLS).
+    "cheguan.core.replicas.ReplicaMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -126,6 +129,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# Streaming replicas of the PostgreSQL primary (comma-separated URLs): the public read-only
+# paths below read from one (cheguan.core.replicas; docs/scale.md). A client that wrote is
+# pinned to the primary for a few seconds (read-your-writes); a replica that does not answer
+# is skipped, with a log line, and tried again later.
+CHEGUAN_REPLICA_URLS = [
+    u.strip() for u in os.environ.get("CHEGUAN_REPLICA_URLS", "").split(",") if u.strip()
+]
+for _i, _url in enumerate(CHEGUAN_REPLICA_URLS):
+    _replica = dj_database_url.parse(_url, conn_max_age=60)
+    _replica["CONN_HEALTH_CHECKS"] = True
+    _replica.setdefault("OPTIONS", {})["connect_timeout"] = 2
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica_{_i}"] = _replica
+DATABASE_ROUTERS = ["cheguan.core.replicas.ReplicaRouter"] if CHEGUAN_REPLICA_URLS else []
+CHEGUAN_REPLICA_PATHS = [
+    p.strip()
+    for p in os.environ.get(
+        "CHEGUAN_REPLICA_PATHS",
+        r"^/inspection/verify/$,^/api/inspection/verify$,^/plates/draws/$,^/api/plates/draws$,"
+        r"^/cases/figures/$,^/cases/figures\.csv$,^/api/cases/figures$",
+    ).split(",")
+    if p.strip()
+]
+CHEGUAN_REPLICA_PIN_SECONDS = int(os.environ.get("CHEGUAN_REPLICA_PIN_SECONDS", "5"))
+CHEGUAN_REPLICA_RETRY_SECONDS = int(os.environ.get("CHEGUAN_REPLICA_RETRY_SECONDS", "30"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- accounts -------------------------------------------------------------------------
@@ -163,7 +192,7 @@ CHEGUAN_CITIZEN_IDLE_MINUTES = int(os.environ.get("CHEGUAN_CITIZEN_IDLE_MINUTES"
 # How a partner's agent (service point, dealer) proves a citizen's consent to act for them:
 # "sms_code" (a code sent to the phone on record, read back) and/or "id_card_read" (the ID
 # card read by the counter's reader, the citizen present). Comma-separated.
-# How a citizen's consent is taken at the office's desk (accounts.services.assisted):
+# How a citizen's consent is taken at the office's desk (accounts.services.opening):
 # screen_signed (the citizen agrees on the window's paired screen), witnessed (said aloud
 # before a second clerk of the office, who confirms with their own password), signed (the
 # paper consent form, kept on file).
@@ -232,17 +261,31 @@ STORAGES = {
     },
 }
 
-# --- cache (request rates) -------------------------------------------------------------
-# Local memory: one process's own counts (cheguan.core.rate_limits explains what that means
-# with several web workers). Production points "default" at Redis —
-# django.core.cache.backends.redis.RedisCache with LOCATION = the Redis URL — and the rates
-# then hold across every worker; nothing else here changes.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "cheguan",
+# --- cache and sessions ----------------------------------------------------------------
+# With CHEGUAN_REDIS_URL (production; CI and the tests use 127.0.0.1:6379), Redis is the
+# cache every web worker shares — request rates hold across workers, and what is read on
+# every request and rarely changes is cached there — and sessions are kept in the database
+# with Redis in front (cached_db: a session survives a Redis restart). Without it (make run
+# on a laptop) the cache is each process's own memory and sessions are in the database;
+# cheguan.core.apps says so once at start-up.
+CHEGUAN_REDIS_URL = os.environ.get("CHEGUAN_REDIS_URL", "").strip()
+if CHEGUAN_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CHEGUAN_REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CHEGUAN_CACHE_PREFIX", "cheguan"),
+        }
     }
-}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "cheguan",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 RATELIMIT_USE_CACHE = "default"
 # Behind a reverse proxy, the META key of the header carrying the client's address (e.g.
 # HTTP_X_REAL_IP); unset, REMOTE_ADDR (docs/deploy.md).
@@ -289,6 +332,8 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "cheguan.audit.anchor": {"level": "INFO"},
+        "cheguan.startup": {"level": "INFO"},
+        "cheguan.replicas": {"level": "INFO"},
     },
 }
 

@@ -7,7 +7,6 @@ stores, so these tests prove most on the PostgreSQL run. Each one names the fiel
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import pytest
@@ -16,18 +15,17 @@ from django.test import Client
 
 from cheguan.accounts.models import ApiToken, AssistedSession
 from cheguan.cases.models import Case, CaseStatus, Visit
-from cheguan.core import clock as clock_module
 from cheguan.core.input_guard import CONTROL_CHARACTER, NUL_CHARACTER
 from cheguan.core.roles import Role
-from tests.cases.conftest import PDF, World
+from tests.builders import CaseWorld
+from tests.helpers import PDF
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(make):
-    clock_module.set_now(dt.datetime(2026, 11, 23, 10, 0))  # a Monday
-    return World(make)
+def world(db):
+    return CaseWorld()
 
 
 @pytest.fixture

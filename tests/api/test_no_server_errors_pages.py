@@ -16,7 +16,6 @@ proves the door; both runs prove the pages themselves.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from html.parser import HTMLParser
 from urllib.parse import urlencode, urlsplit
@@ -27,9 +26,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import Resolver404
 
-from cheguan.core import clock as clock_module
 from cheguan.core.roles import Role
-from tests.cases.conftest import World
+from tests.builders import CaseWorld
 
 pytestmark = pytest.mark.django_db
 
@@ -139,8 +137,7 @@ class Sweep:
 
 @pytest.fixture
 def world(make):
-    clock_module.set_now(dt.datetime(2026, 11, 23, 10, 0))  # a Monday
-    w = World(make)
+    w = CaseWorld()
     w.case = w.submitted()
     w.partner = make.user(Role.DEALER_AGENT)
     w.admin = make.user(Role.ADMIN, is_staff=True, is_superuser=True)

@@ -18,6 +18,7 @@ from cheguan.accounts import services as account_services
 from cheguan.core.actor import Actor
 from cheguan.core.roles import Role
 from tests import factories
+from tests.builders import OfficeWorld
 
 pytestmark = pytest.mark.django_db
 
@@ -29,13 +30,15 @@ ACTING_PARTNERS = {R.DEALER_AGENT, R.SERVICE_POINT_AGENT}  # may act for consent
 _n = itertools.count(1)
 
 
-class World:
+class World(OfficeWorld):
+    """The office (no catalogue): a person with a car, a dealer with a car and an API token."""
+
     def __init__(self):
-        self.office = factories.office()
+        super().__init__(catalogue=False)
         self.citizen_person = factories.person(name="李秀英")
-        self.vehicle = factories.vehicle(owner=self.citizen_person)
+        self.vehicle = self.car(self.citizen_person)
         self.dealer = factories.partner(kind="dealer", name="宁波某4S店")
-        self.dealer_vehicle = factories.vehicle(owner=self.dealer)
+        self.dealer_vehicle = self.car(self.dealer)
         self.token_owner = factories.user(R.DEALER_AGENT, organisation=self.dealer)
         token, _secret = account_services.create_api_token(
             actor=Actor(user=self.token_owner), name="dms"

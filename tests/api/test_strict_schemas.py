@@ -93,12 +93,9 @@ def test_a_boolean_is_not_a_number_in_any_request_body(admin, path, field, kind,
     assert refused[0]["message"].endswith(f"{field}: {expected}")
 
 
-def test_true_is_not_vehicle_1(make, office):
-    from cheguan.cases.catalogue import seed_catalogue
-
-    seed_catalogue(office)
-    citizen = make.user(Role.CITIZEN)
-    make.vehicle(owner=citizen.person)
+def test_true_is_not_vehicle_1(office_world):
+    citizen = office_world.with_citizen()
+    office_world.car(citizen.person)
     client = Client()
     client.force_login(citizen)
 
@@ -114,13 +111,10 @@ def test_true_is_not_vehicle_1(make, office):
     assert not Case.objects.exists()
 
 
-def test_a_number_sent_as_digits_is_still_a_number(make, office):
+def test_a_number_sent_as_digits_is_still_a_number(office_world):
     """Only booleans are refused: the API stays lax about "12" (query strings are all text)."""
-    from cheguan.cases.catalogue import seed_catalogue
-
-    seed_catalogue(office)
-    citizen = make.user(Role.CITIZEN)
-    car = make.vehicle(owner=citizen.person)
+    citizen = office_world.with_citizen()
+    car = office_world.car(citizen.person)
     client = Client()
     client.force_login(citizen)
 

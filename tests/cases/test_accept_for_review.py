@@ -11,7 +11,7 @@ from cheguan.cases import errors, services
 from cheguan.cases.models import CaseStatus
 from cheguan.core.actor import Actor
 from cheguan.core.errors import NOT_FOUND, DomainError
-from tests.cases.conftest import pdf_upload
+from tests.helpers import pdf_upload
 
 SERVICE = "inspection_mark_exempt"  # immediate, promised in 1 working day
 OWNER = "inspection"  # …and owned: only its owner's services move it (ADR 0013)

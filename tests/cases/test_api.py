@@ -20,7 +20,7 @@ from cheguan.cases.models import (
     Visit,
 )
 from cheguan.core.actor import Actor
-from tests.cases.conftest import PDF, pdf_upload
+from tests.helpers import PDF, as_, error, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -44,24 +44,8 @@ def city(world, make):
     )
 
 
-def as_(client, user):
-    client.logout()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
 def post(client, url, data=None, **extra):
     return client.post(url, data or {}, content_type="application/json", **extra)
-
-
-def error(response, status: int, code: str | None = None) -> dict:
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) >= {"code", "message", "field"}
-    if code is not None:
-        assert body["code"] == code, body
-    return body
 
 
 # --- catalogue -----------------------------------------------------------------------------------
@@ -132,6 +116,18 @@ def test_the_case_detail_lists_documents_missing_and_the_masked_applicant(client
     assert docs["identity"]["status"] == "verified_by_data"
     assert docs["vehicle_licence"]["sha256"] == hashlib.sha256(PDF).hexdigest()
     assert body["rateable"] is False and body["rating"] is None
+
+
+def test_the_case_detail_says_what_the_caller_may_do_now(client, world):
+    case = world.submitted()
+    citizen = as_(client, world.citizen_user).get(f"{API}/{case.number}").json()
+    clerk = as_(client, world.clerk).get(f"{API}/{case.number}").json()
+    accepted = post(as_(client, world.clerk), f"{API}/{case.number}/accept", {})
+
+    assert citizen["actions"] == ["add_document", "withdraw"]
+    assert clerk["actions"] == ["accept", "add_document", "notice", "record_visit", "reject"]
+    # the answer to an action carries the next ones, for whoever acted
+    assert accepted.json()["actions"] == ["complete", "record_visit", "reject"]
 
 
 def test_my_cases_lists_the_citizens_own_cases_also_for_an_assisting_clerk(client, city):

@@ -4,7 +4,8 @@ import pytest
 
 from cheguan.audit.models import AuditEvent
 from cheguan.cases import services
-from cheguan.cases.models import TRANSITIONS, Case, CaseStatus, CaseTransition, Channel
+from cheguan.cases.models import Case, CaseStatus, CaseTransition, Channel
+from cheguan.cases.rules import TRANSITIONS
 from cheguan.cases.services.common import transition
 from cheguan.core.actor import Actor
 from cheguan.core.errors import DomainError
@@ -183,7 +184,7 @@ def test_an_upload_that_is_not_pdf_jpeg_or_png_is_refused_by_its_content(world, 
     )
     import hashlib
 
-    from tests.cases.conftest import PDF
+    from tests.helpers import PDF
 
     assert doc.sha256 == hashlib.sha256(PDF).hexdigest() and doc.content_type == "application/pdf"
 

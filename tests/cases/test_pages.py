@@ -21,7 +21,7 @@ from cheguan.cases.models import (
     Visit,
 )
 from cheguan.core.actor import Actor
-from tests.cases.conftest import pdf_upload
+from tests.helpers import pdf_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from cheguan.accounts import services as accounts_services
 from cheguan.accounts.models import User
 from cheguan.cases import services as cases
-from cheguan.cases.catalogue import seed_catalogue
 from cheguan.cases.models import Case
 from cheguan.core import clock
 from cheguan.core.actor import Actor
@@ -26,13 +25,12 @@ from cheguan.plates import services as plates
 from cheguan.plates.models import Draw
 from cheguan.registry.models import (
     Accident,
-    InsurancePolicy,
     Person,
     Vehicle,
-    VehicleTax,
     Violation,
 )
 from tests import factories
+from tests.builders import OfficeWorld
 
 NOW = dt.datetime(2026, 5, 11, 10, 0)  # a Monday, 10:00 in Ningbo
 CITIZEN_NAME = "王秀英"
@@ -56,34 +54,20 @@ class World:
     draw: Draw
 
 
-def _insured(vehicle: Vehicle, *, tax: bool = True) -> Vehicle:
-    InsurancePolicy.objects.create(
-        vehicle=vehicle,
-        policy_number=f"PDZA2026{vehicle.pk:05d}",
-        valid_from=dt.date(2026, 1, 1),
-        valid_until=dt.date(2026, 12, 31),
-    )
-    if tax:
-        VehicleTax.objects.create(vehicle=vehicle, year=2026, status="paid")
-    return vehicle
-
-
 def build() -> World:
-    clock.set_now(NOW)
-    office = factories.office()
-    seed_catalogue(office)
-    admin = factories.user(Role.ADMIN)
+    base = OfficeWorld(now=NOW)
+    admin = base.staff(Role.ADMIN)
     plates.release_segment(
-        actor=Actor(user=admin), office=office, plate_type="02", first="A0000", last="A0999"
+        actor=Actor(user=admin), office=base.office, plate_type="02", first="A0000", last="A0999"
     )
-    clerk = factories.user(Role.CLERK, office=office)
+    clerk = base.staff(Role.CLERK)
     person = factories.person(name=CITIZEN_NAME, birth=dt.date(1958, 9, 3))
     citizen = factories.user(Role.CITIZEN, person=person)
     due = {"first_registration_date": dt.date(2022, 7, 1)}
-    ready = _insured(
+    ready = base.insure(
         factories.vehicle(owner=person, inspection_valid_until=dt.date(2026, 7, 1), **due)
     )
-    marked = _insured(
+    marked = base.insure(
         factories.vehicle(
             owner=person,
             make="比亚迪",
@@ -92,7 +76,7 @@ def build() -> World:
             **due,
         )
     )
-    blocked = _insured(
+    blocked = base.insure(
         factories.vehicle(owner=person, inspection_valid_until=dt.date(2026, 6, 1), **due),
         tax=False,
     )
@@ -112,11 +96,11 @@ def build() -> World:
         settled=False,
         description="追尾，未处理完毕",
     )
-    no_tax = _insured(
+    no_tax = base.insure(
         factories.vehicle(owner=person, inspection_valid_until=dt.date(2026, 6, 15), **due),
         tax=False,
     )
-    minivan = _insured(
+    minivan = base.insure(
         factories.vehicle(
             owner=person,
             make="五菱",

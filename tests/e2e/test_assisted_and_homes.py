@@ -16,7 +16,7 @@ from cheguan.cases.catalogue import seed_catalogue
 from cheguan.cases.models import Rating
 from cheguan.core.roles import Role
 from tests import factories
-from tests.cases.conftest import World
+from tests.builders import CaseWorld
 from tests.e2e.conftest import UI
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -88,7 +88,7 @@ def test_witnessed_consent_at_the_desk_then_another_citizen_after_confirming(ui,
 
 def test_the_paired_screen_opens_the_finished_cases_rating_by_itself(ui, browser, clock):
     clock.set_now(dt.datetime(2026, 11, 23, 10, 0))
-    world = World(factories)
+    world = CaseWorld()
     world.clerk.display_name = "张窗口"
     world.clerk.save()
     case = world.completed()

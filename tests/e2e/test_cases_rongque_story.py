@@ -17,7 +17,7 @@ from cheguan.cases.models import Case, CaseStatus, CommitmentStatus, Rating, Ron
 from cheguan.core import clock
 from cheguan.core.roles import Role
 from tests import factories
-from tests.cases.conftest import PDF
+from tests.helpers import PDF
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

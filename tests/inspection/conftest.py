@@ -1,39 +1,30 @@
 import datetime as dt
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cheguan.cases.catalogue import seed_catalogue
 from cheguan.core import clock as clock_module
 from cheguan.core.actor import Actor
 from cheguan.core.roles import Role
 from cheguan.registry.models import InsurancePolicy, VehicleTax, Violation
+from tests.builders import OfficeWorld
 
 TODAY = dt.date(2026, 5, 11)  # a Monday; the car is due 2026-07-01 at age 4
 
 
-class City:
-    def __init__(self, make):
-        self.make = make
-        self.office = make.office()
-        seed_catalogue(self.office)
-        self.citizen_user = make.user("citizen")
-        self.person = self.citizen_user.person
+class City(OfficeWorld):
+    """An office in May: a citizen whose insured, taxed car is due for its mark, a clerk."""
+
+    def __init__(self):
+        super().__init__(now=dt.datetime(2026, 5, 11, 10, 0))
+        self.with_citizen()
         self.vehicle = self.car(self.person)
-        self.clerk = make.user("clerk")
+        self.clerk = self.staff(Role.CLERK)
 
     def car(self, owner, **kw):
+        """An insured, taxed car of ``owner``, registered 2022-07-01 and due 2026-07-01."""
         kw.setdefault("first_registration_date", dt.date(2022, 7, 1))
         kw.setdefault("inspection_valid_until", dt.date(2026, 7, 1))
-        v = self.make.vehicle(owner=owner, **kw)
-        InsurancePolicy.objects.create(
-            vehicle=v,
-            policy_number=f"P{v.pk}",
-            valid_from=dt.date(2026, 1, 1),
-            valid_until=dt.date(2026, 12, 31),
-        )
-        VehicleTax.objects.create(vehicle=v, year=2026, status="paid")
-        return v
+        return super().car(owner, insured=True, **kw)
 
     def violation(self, vehicle, n=1):
         for i in range(n):
@@ -47,15 +38,11 @@ class City:
             )
 
     @property
-    def citizen(self):
-        return Actor(user=self.citizen_user)
-
-    @property
     def clerk_actor(self):
         return Actor(user=self.clerk)
 
     def assisted(self):
-        return Actor(user=self.clerk, on_behalf_of=self.person)
+        return self.acting_for(self.clerk)
 
     def service_point_agent(self, *, status="granted", services=("inspection_mark_exempt",), **kw):
         """An agent of a service point whose authorisation is as given (granted by default,
@@ -87,15 +74,6 @@ class City:
         InsurancePolicy.objects.filter(vehicle=vehicle or self.vehicle).delete()
 
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def pdf(name="proof.pdf") -> SimpleUploadedFile:
-    """A small file the upload check accepts (a PDF by its first bytes)."""
-    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
-
-
 @pytest.fixture
-def city(make):
-    clock_module.set_now(dt.datetime(2026, 5, 11, 10, 0))
-    return City(make)
+def city(db):
+    return City()

@@ -22,7 +22,7 @@ from cheguan.core.errors import DomainError
 from cheguan.inspection import errors, services
 from cheguan.inspection.models import InspectionMark
 from cheguan.registry.models import Vehicle
-from tests.inspection.conftest import pdf
+from tests.helpers import pdf_upload
 
 THREADS = 10
 pytestmark = [pytest.mark.pg_only(reason="row locks"), pytest.mark.django_db(transaction=True)]
@@ -80,7 +80,9 @@ def test_ten_simultaneous_uploads_of_proof_make_one_case_with_one_document(city)
     city.without_tax()
     results, failures = _race(
         lambda: services.apply_with_proof(
-            actor=city.citizen, vehicle=_fresh_vehicle(city), documents={"vehicle_tax": pdf()}
+            actor=city.citizen,
+            vehicle=_fresh_vehicle(city),
+            documents={"vehicle_tax": pdf_upload()},
         )
     )
 
@@ -103,7 +105,7 @@ def test_plain_applications_racing_one_with_proof_get_the_case_or_a_clear_answer
         vehicle = _fresh_vehicle(city)
         if n == 0:
             return services.apply_with_proof(
-                actor=city.citizen, vehicle=vehicle, documents={"vehicle_tax": pdf()}
+                actor=city.citizen, vehicle=vehicle, documents={"vehicle_tax": pdf_upload()}
             )
         try:
             return services.apply_for_mark(actor=city.citizen, vehicle=vehicle)

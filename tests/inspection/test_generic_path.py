@@ -15,7 +15,7 @@ from cheguan.cases import figures
 from cheguan.cases.models import Case, CaseMessage, CaseStatus
 from cheguan.inspection import services
 from cheguan.inspection.models import InspectionMark
-from tests.inspection.conftest import pdf
+from tests.helpers import pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +106,7 @@ def test_an_accepted_proof_check_is_completed_only_by_inspections_check(client, 
     without a mark. Now only the check issues the mark and completes the case."""
     city.without_tax()
     case = services.apply_with_proof(
-        actor=city.citizen, vehicle=city.vehicle, documents={"vehicle_tax": pdf()}
+        actor=city.citizen, vehicle=city.vehicle, documents={"vehicle_tax": pdf_upload()}
     ).case
     client.force_login(city.clerk)
 
@@ -136,7 +136,7 @@ def test_an_accepted_proof_check_is_completed_only_by_inspections_check(client, 
 def test_the_citizens_case_page_of_a_mark_application_links_to_the_mark_page(client, city):
     city.without_tax()
     case = services.apply_with_proof(
-        actor=city.citizen, vehicle=city.vehicle, documents={"vehicle_tax": pdf()}
+        actor=city.citizen, vehicle=city.vehicle, documents={"vehicle_tax": pdf_upload()}
     ).case
     client.force_login(city.citizen_user)
 

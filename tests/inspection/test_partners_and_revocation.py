@@ -14,7 +14,7 @@ from cheguan.inspection.models import InspectionMark
 from cheguan.registry import services as registry
 from cheguan.registry.models import VehicleStatus
 from cheguan.registry.signals import vehicle_deregistered
-from tests.inspection.conftest import pdf
+from tests.helpers import pdf_upload
 
 # --- service points ----------------------------------------------------------------------------
 
@@ -97,7 +97,9 @@ def test_a_suspended_service_point_cannot_apply_with_proof_or_reissue_either(cit
         services.reissue_lost_mark(actor=acting, vehicle=city.vehicle)
     city.without_tax(other := city.car(city.person))
     with pytest.raises(DomainError) as proof:
-        services.apply_with_proof(actor=acting, vehicle=other, documents={"vehicle_tax": pdf()})
+        services.apply_with_proof(
+            actor=acting, vehicle=other, documents={"vehicle_tax": pdf_upload()}
+        )
 
     assert reissue.value.code == proof.value.code == "partners.suspended"
     assert InspectionMark.objects.get().pk == issued.mark.pk

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from cheguan.cases.models import Case, CaseStatus
 from cheguan.inspection import services
 from cheguan.inspection.models import InspectionMark
-from tests.inspection.conftest import PDF, pdf
+from tests.helpers import PDF, pdf_upload
 
 # --- API ---------------------------------------------------------------------------------------
 
@@ -21,7 +21,7 @@ def test_the_api_says_which_proof_to_upload_then_accepts_it(client, city):
     )
     applied = client.post(
         "/api/inspection/apply-with-proof",
-        {"vehicle_id": city.vehicle.pk, "vehicle_tax": pdf()},
+        {"vehicle_id": city.vehicle.pk, "vehicle_tax": pdf_upload()},
         HTTP_ACCEPT_LANGUAGE="en",
     )
 
@@ -50,7 +50,7 @@ def test_the_api_names_the_missing_file(client, city):
 def test_the_clerk_checks_through_the_api_and_the_mark_verifies(client, city):
     city.without_tax()
     case = services.apply_with_proof(
-        actor=city.citizen, vehicle=city.vehicle, documents={"vehicle_tax": pdf()}
+        actor=city.citizen, vehicle=city.vehicle, documents={"vehicle_tax": pdf_upload()}
     ).case
     client.force_login(city.clerk)
 
@@ -77,7 +77,7 @@ def test_the_clerk_checks_through_the_api_and_the_mark_verifies(client, city):
 def test_the_clerk_rejects_through_the_api(client, city):
     city.without_tax()
     case = services.apply_with_proof(
-        actor=city.citizen, vehicle=city.vehicle, documents={"vehicle_tax": pdf()}
+        actor=city.citizen, vehicle=city.vehicle, documents={"vehicle_tax": pdf_upload()}
     ).case
     client.force_login(city.clerk)
 
@@ -101,7 +101,7 @@ def test_the_clerk_rejects_through_the_api(client, city):
 def test_citizens_cannot_see_the_queue_or_the_file(client, city):
     city.without_tax()
     case = services.apply_with_proof(
-        actor=city.citizen, vehicle=city.vehicle, documents={"vehicle_tax": pdf()}
+        actor=city.citizen, vehicle=city.vehicle, documents={"vehicle_tax": pdf_upload()}
     ).case
     client.force_login(city.citizen_user)
 
@@ -122,7 +122,9 @@ def test_the_citizen_uploads_the_proof_on_its_own_page_in_elder_mode(client, cit
     before = client.get(f"/inspection/vehicle/{city.vehicle.pk}/", HTTP_ACCEPT_LANGUAGE="en")
     form = client.get(f"/inspection/vehicle/{city.vehicle.pk}/proof/")
     missing = client.post(f"/inspection/vehicle/{city.vehicle.pk}/proof/", {})
-    sent = client.post(f"/inspection/vehicle/{city.vehicle.pk}/proof/", {"vehicle_tax": pdf()})
+    sent = client.post(
+        f"/inspection/vehicle/{city.vehicle.pk}/proof/", {"vehicle_tax": pdf_upload()}
+    )
     after = client.get(sent["Location"], HTTP_ACCEPT_LANGUAGE="en")
 
     case = Case.objects.get()
@@ -171,7 +173,7 @@ def test_each_thing_to_sort_out_on_the_vehicle_page_links_to_where_it_is_done(cl
 def test_the_clerk_sees_the_queue_opens_the_file_and_issues(client, city):
     city.without_tax()
     case = services.apply_with_proof(
-        actor=city.citizen, vehicle=city.vehicle, documents={"vehicle_tax": pdf()}
+        actor=city.citizen, vehicle=city.vehicle, documents={"vehicle_tax": pdf_upload()}
     ).case
     client.force_login(city.clerk)
 
@@ -195,7 +197,7 @@ def test_the_clerk_sees_the_queue_opens_the_file_and_issues(client, city):
 def test_the_clerk_is_told_why_the_mark_cannot_be_issued_and_rejects(client, city):
     city.without_tax()
     case = services.apply_with_proof(
-        actor=city.citizen, vehicle=city.vehicle, documents={"vehicle_tax": pdf()}
+        actor=city.citizen, vehicle=city.vehicle, documents={"vehicle_tax": pdf_upload()}
     ).case
     city.violation(city.vehicle, 3)
     client.force_login(city.clerk)

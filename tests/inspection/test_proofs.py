@@ -17,13 +17,14 @@ from cheguan.inspection.models import InspectionMark
 from cheguan.inspection.queries import eligibility_of
 from cheguan.registry.models import VehicleTax
 from cheguan.workdays.services import add_working_days
-from tests.inspection.conftest import TODAY, pdf
+from tests.helpers import pdf_upload
+from tests.inspection.conftest import TODAY
 
 
 def _apply_with_tax_proof(city, actor=None):
     city.without_tax()
     return services.apply_with_proof(
-        actor=actor or city.citizen, vehicle=city.vehicle, documents={"vehicle_tax": pdf()}
+        actor=actor or city.citizen, vehicle=city.vehicle, documents={"vehicle_tax": pdf_upload()}
     )
 
 
@@ -87,7 +88,7 @@ def test_both_proofs_are_needed_when_both_records_are_missing(city):
 
     with pytest.raises(DomainError) as refused:
         services.apply_with_proof(
-            actor=city.citizen, vehicle=city.vehicle, documents={"vehicle_tax": pdf()}
+            actor=city.citizen, vehicle=city.vehicle, documents={"vehicle_tax": pdf_upload()}
         )
 
     assert refused.value.error == errors.PROOF_MISSING
@@ -116,7 +117,7 @@ def test_paper_does_not_help_when_something_else_stands_in_the_way(city):
 
     with pytest.raises(DomainError) as refused:
         services.apply_with_proof(
-            actor=city.citizen, vehicle=city.vehicle, documents={"vehicle_tax": pdf()}
+            actor=city.citizen, vehicle=city.vehicle, documents={"vehicle_tax": pdf_upload()}
         )
 
     assert refused.value.error == errors.NOT_ELIGIBLE
@@ -126,7 +127,7 @@ def test_paper_does_not_help_when_something_else_stands_in_the_way(city):
 
 def test_when_the_records_show_everything_the_mark_is_issued_at_once(city):
     result = services.apply_with_proof(
-        actor=city.citizen, vehicle=city.vehicle, documents={"vehicle_tax": pdf()}
+        actor=city.citizen, vehicle=city.vehicle, documents={"vehicle_tax": pdf_upload()}
     )
 
     assert result.mark is not None
@@ -138,7 +139,7 @@ def test_applying_again_while_the_check_is_pending_returns_the_same_case(city):
     first = _apply_with_tax_proof(city)
 
     again = services.apply_with_proof(
-        actor=city.citizen, vehicle=city.vehicle, documents={"vehicle_tax": pdf()}
+        actor=city.citizen, vehicle=city.vehicle, documents={"vehicle_tax": pdf_upload()}
     )
     plain = services.apply_for_mark(actor=city.citizen, vehicle=city.vehicle)
 
@@ -214,7 +215,7 @@ def test_the_clerk_rejects_bad_proof_with_reasons_and_the_citizen_may_apply_agai
         reasons_en="The tax proof cannot be read",
     )
     again = services.apply_with_proof(
-        actor=city.citizen, vehicle=city.vehicle, documents={"vehicle_tax": pdf()}
+        actor=city.citizen, vehicle=city.vehicle, documents={"vehicle_tax": pdf_upload()}
     )
 
     case.refresh_from_db()

@@ -6,24 +6,22 @@ import datetime as dt
 import pytest
 
 from cheguan.cases import services as cases
-from cheguan.cases.catalogue import seed_catalogue
-from cheguan.core import clock as clock_module
 from cheguan.core.actor import Actor
+from cheguan.core.roles import Role
 from cheguan.plates import services
+from tests.builders import OfficeWorld
 
 NOW = dt.datetime(2026, 5, 11, 10, 0)  # a Monday
 
 
-class Plates:
-    def __init__(self, make):
-        self.make = make
-        self.office = make.office()
-        seed_catalogue(self.office)
-        self.admin = Actor(user=make.user("admin"))
-        self.clerk = Actor(user=make.user("clerk"))
-        self.citizen_user = make.user("citizen")
-        self.citizen = Actor(user=self.citizen_user)
-        self.person = self.citizen_user.person
+class Plates(OfficeWorld):
+    """The office with an admin and a clerk (as actors) and the world's citizen."""
+
+    def __init__(self):
+        super().__init__(now=NOW)
+        self.admin = Actor(user=self.staff(Role.ADMIN))
+        self.clerk = Actor(user=self.staff(Role.CLERK))
+        self.with_citizen()
 
     def release(self, first="A0000", last="A0999", plate_type="02"):
         return services.release_segment(
@@ -42,6 +40,5 @@ class Plates:
 
 
 @pytest.fixture
-def plates(make):
-    clock_module.set_now(NOW)
-    return Plates(make)
+def plates(db):
+    return Plates()

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.db import transaction
 
 from cheguan.audit.models import AuditEvent
 from cheguan.cases.models import CaseStatus
@@ -14,6 +15,8 @@ from cheguan.plates import errors, services
 from cheguan.plates.models import Draw, DrawStatus, NumberState, PlateNumber
 from cheguan.plates.queries.replay import check_draw, verify_draws
 from cheguan.plates.rules import OFFERED, slot_stream
+from cheguan.registry import services as registry
+from cheguan.registry.models import Vehicle
 
 
 def states():
@@ -264,18 +267,42 @@ def test_a_citizen_cannot_assign_a_number_to_a_vehicle(plates, make):
     assert refused.value.code == "core.permission_denied"
 
 
-def test_a_pool_number_cannot_be_typed_onto_a_vehicle_by_any_other_path(plates, make):
+def test_a_pool_number_cannot_be_put_on_a_vehicle_by_the_registry_unless_selected(plates, make):
+    """No back door: the registry runs the pool's rule (plates.apps) when it puts a number
+    on a vehicle, so a free pool number is refused until a selection binds it."""
     plates.release()
     free = PlateNumber.objects.filter(state=NumberState.FREE).first().number
     car = make.vehicle(owner=plates.person, plate_number=None)
 
-    car.plate_number = free
-    with pytest.raises(DomainError) as refused:
-        car.save()
+    with pytest.raises(DomainError) as refused, transaction.atomic():
+        registry.put_plate_number(actor=plates.clerk, vehicle=car, number=free)
 
     assert refused.value.error == errors.NUMBER_NOT_SELECTED
     car.refresh_from_db()
     assert car.plate_number is None
+
+
+def test_a_pool_number_cannot_be_typed_in_when_the_registry_records_a_vehicle(plates, make):
+    plates.release()
+    free = PlateNumber.objects.filter(state=NumberState.FREE).first().number
+    data = registry.VehicleData(
+        vin="LSVAU218XN2183294",
+        engine_number="E1234567",
+        make="大众",
+        model="帕萨特",
+        vehicle_type="K33",
+        seats=5,
+        manufacture_date=dt.date(2020, 1, 1),
+        plate_number=free,
+    )
+
+    with pytest.raises(DomainError) as refused:
+        registry.register_vehicle(
+            actor=plates.clerk, office=plates.office, data=data, owner_person=plates.person
+        )
+
+    assert refused.value.error == errors.NUMBER_NOT_SELECTED
+    assert not Vehicle.objects.filter(plate_number=free).exists()
 
 
 def test_releasing_a_segment_leaves_out_numbers_already_on_vehicles_and_overlaps_are_refused(

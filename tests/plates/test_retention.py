@@ -14,15 +14,9 @@ from cheguan.plates import errors, services
 from cheguan.plates.models import EventKind, NumberEvent, NumberState, PlateNumber
 from cheguan.registry.models import Accident, Violation
 from cheguan.registry.services.deregistration import deregister_vehicle
+from tests.helpers import codes
 
 YEAR = dt.timedelta(days=365)
-
-
-def codes(raised: pytest.ExceptionInfo) -> list[str]:
-    exc = raised.value
-    if isinstance(exc, ValidationErrors):
-        return [e.code for e in exc.errors]
-    return [exc.code]
 
 
 def give_number(plates, car) -> PlateNumber:

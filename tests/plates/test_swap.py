@@ -13,13 +13,7 @@ from cheguan.core.errors import DomainError, ValidationErrors
 from cheguan.plates import errors, services
 from cheguan.plates.models import EventKind, NumberEvent, NumberState, PlateNumber, Swap
 from cheguan.registry.models import Accident, Violation
-
-
-def codes(raised: pytest.ExceptionInfo) -> list[str]:
-    exc = raised.value
-    if isinstance(exc, ValidationErrors):
-        return [e.code for e in exc.errors]
-    return [exc.code]
+from tests.helpers import codes
 
 
 def give_number(plates, car) -> PlateNumber:

@@ -9,7 +9,8 @@ import pytest
 from cheguan.audit.models import AuditEvent
 from cheguan.registry.models import Person
 from tests.factories import resident_id
-from tests.registry.api_calls import API, as_, error, ids
+from tests.helpers import as_, error
+from tests.registry.api_calls import API, ids
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,8 @@ from cheguan.core.actor import Actor
 from cheguan.registry import services
 from cheguan.registry.models import Vehicle
 from tests.factories import resident_id, uscc
-from tests.registry.api_calls import API, as_, error, ids
+from tests.helpers import as_, error
+from tests.registry.api_calls import API, ids
 
 pytestmark = pytest.mark.django_db
 

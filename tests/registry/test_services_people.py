@@ -7,13 +7,13 @@ import datetime as dt
 
 import pytest
 
-from cheguan.audit.models import AuditEvent
 from cheguan.core.actor import Actor
 from cheguan.core.errors import PERMISSION_DENIED, DomainError
 from cheguan.registry import services
 from cheguan.registry.models import AuthorisationStatus
 from cheguan.registry.validators import INVALID_DATES, INVALID_ID_NUMBER
 from tests.factories import resident_id
+from tests.helpers import events, raises
 
 pytestmark = pytest.mark.django_db
 
@@ -23,17 +23,6 @@ G, A, S, R = (
     AuthorisationStatus.SUSPENDED,
     AuthorisationStatus.REVOKED,
 )
-
-
-def events(action: str) -> list[AuditEvent]:
-    return list(AuditEvent.objects.filter(action=action).order_by("id"))
-
-
-def raises(error, func, /, **kw) -> DomainError:
-    with pytest.raises(DomainError) as e:
-        func(**kw)
-    assert e.value.error is error, e.value
-    return e.value
 
 
 # --- people ------------------------------------------------------------------------------

@@ -8,10 +8,11 @@ import pytest
 
 from cheguan.audit.models import AuditEvent
 from cheguan.core.actor import Actor
-from cheguan.core.errors import PERMISSION_DENIED, DomainError
+from cheguan.core.errors import PERMISSION_DENIED
 from cheguan.registry import queries, services
 from cheguan.registry.models import AuthorisationStatus, Encumbrance, VehicleStatus
 from cheguan.registry.validators import INVALID_DATES
+from tests.helpers import events, raises
 
 pytestmark = pytest.mark.django_db
 
@@ -21,17 +22,6 @@ G, A, S, R = (
     AuthorisationStatus.SUSPENDED,
     AuthorisationStatus.REVOKED,
 )
-
-
-def events(action: str) -> list[AuditEvent]:
-    return list(AuditEvent.objects.filter(action=action).order_by("id"))
-
-
-def raises(error, func, /, **kw) -> DomainError:
-    with pytest.raises(DomainError) as e:
-        func(**kw)
-    assert e.value.error is error, e.value
-    return e.value
 
 
 # --- vehicles ----------------------------------------------------------------------------

@@ -10,7 +10,6 @@ import datetime as dt
 import io
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cheguan.accounts import services as accounts
 from cheguan.cases import services as cases
@@ -22,20 +21,17 @@ from cheguan.core.roles import Role
 from cheguan.inspection import services as inspection
 from cheguan.plates import services as plates
 from cheguan.plates.services import blocklist
-from cheguan.registry.models import InsurancePolicy, VehicleTax
+from cheguan.registry.models import VehicleTax
+from tests.builders import OfficeWorld
+from tests.helpers import pdf_upload
 
 NOW = dt.datetime(2026, 5, 11, 10, 0)  # a Monday
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PARTNER_ROLES = [
     Role.DEALER_AGENT,
     Role.SCRAPYARD_AGENT,
     Role.DRIVING_SCHOOL_AGENT,
     Role.SERVICE_POINT_AGENT,
 ]
-
-
-def pdf(name="proof.pdf"):
-    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
 
 class Others:
@@ -74,7 +70,7 @@ class Others:
         untaxed = self.insured_car(self.person)
         VehicleTax.objects.filter(vehicle=untaxed).delete()
         self.proof_case = inspection.apply_with_proof(
-            actor=self.citizen, vehicle=untaxed, documents={"vehicle_tax": pdf()}
+            actor=self.citizen, vehicle=untaxed, documents={"vehicle_tax": pdf_upload()}
         ).case
 
         # A dealer: its own car, its selection case with a draw, its API token.
@@ -93,19 +89,13 @@ class Others:
         )
 
     def insured_car(self, owner):
-        car = self.make.vehicle(
-            owner=owner,
-            first_registration_date=dt.date(2022, 7, 1),
-            inspection_valid_until=dt.date(2026, 7, 1),
+        return OfficeWorld.insure(
+            self.make.vehicle(
+                owner=owner,
+                first_registration_date=dt.date(2022, 7, 1),
+                inspection_valid_until=dt.date(2026, 7, 1),
+            )
         )
-        InsurancePolicy.objects.create(
-            vehicle=car,
-            policy_number=f"P{car.pk}",
-            valid_from=dt.date(2026, 1, 1),
-            valid_until=dt.date(2026, 12, 31),
-        )
-        VehicleTax.objects.create(vehicle=car, year=2026, status="paid")
-        return car
 
 
 @pytest.fixture

@@ -22,7 +22,8 @@ from cheguan.audit.models import AuditEvent
 from cheguan.cases.models import Case, Rating
 from cheguan.inspection.models import InspectionMark
 from cheguan.plates.models import Draw, PlateNumber
-from tests.security.conftest import PARTNER_ROLES, pdf
+from tests.helpers import pdf_upload
+from tests.security.conftest import PARTNER_ROLES
 
 pytestmark = pytest.mark.django_db
 
@@ -226,7 +227,7 @@ def _send(client: Client, route: Route, path: str, body: dict):
         query = {k: v for k, v in body.items() if k in route.id_fields}
         return client.get(path, query)
     if route.multipart:
-        return client.post(path, {**body, "file": pdf(), "vehicle_tax": pdf()})
+        return client.post(path, {**body, "file": pdf_upload(), "vehicle_tax": pdf_upload()})
     if route.template.startswith("/api/"):
         return client.post(path, json.dumps(body), content_type="application/json")
     return client.post(path, body)

@@ -29,7 +29,7 @@ from cheguan.inspection import services as inspection
 from cheguan.plates import services as plates
 from cheguan.registry import services as registry
 from cheguan.registry.models import AuthorisationStatus
-from tests.security.conftest import pdf
+from tests.helpers import pdf_upload
 from tests.security.test_cross_party import _page_patterns, api_routes_all
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +85,7 @@ def _state(o) -> tuple:
 def _post_api(client, route, path, headers=None):
     body = dict(route.body or {})
     if route.multipart:
-        return client.post(path, {**body, "file": pdf()}, headers=headers or {})
+        return client.post(path, {**body, "file": pdf_upload()}, headers=headers or {})
     return client.post(
         path, json.dumps(body), content_type="application/json", headers=headers or {}
     )
@@ -233,7 +233,7 @@ def test_every_partner_write_service_refuses_a_partner_not_authorised_for_it(oth
     writes = {
         "start_selection": lambda: plates.start_selection(actor=actor, applicant_organisation=org),
         "add_document": lambda: cases.add_document(
-            actor=actor, case=case, requirement_code="identity", upload=pdf()
+            actor=actor, case=case, requirement_code="identity", upload=pdf_upload()
         ),
         "submit_case": lambda: cases.submit_case(actor=actor, case=case),
         "withdraw_case": lambda: cases.withdraw_case(actor=actor, case=case),

@@ -10,7 +10,6 @@ import re
 import pytest
 from django.test import Client
 
-from cheguan.cases.catalogue import seed_catalogue
 from cheguan.core import clock
 from cheguan.core.roles import Role
 
@@ -32,8 +31,7 @@ def _user(make, role: str):
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 @pytest.mark.parametrize("role", ROLES)
-def test_every_link_on_every_roles_home_answers(make, role, language):
-    seed_catalogue(make.office())
+def test_every_link_on_every_roles_home_answers(make, office_world, role, language):
     user = _user(make, role)
     client = Client(HTTP_ACCEPT_LANGUAGE=language)
     client.force_login(user)
@@ -54,8 +52,7 @@ def test_a_partner_that_serves_citizens_finds_the_counter_on_its_home(make, role
     assert 'href="/accounts/assisted/"' in client.get("/").content.decode()
 
 
-def test_a_partners_home_says_what_it_is_authorised_for_and_until_when(make):
-    seed_catalogue(make.office())
+def test_a_partners_home_says_what_it_is_authorised_for_and_until_when(make, office_world):
     org = make.partner(
         kind="service_point",
         services=["plate_replacement"],

@@ -40,14 +40,12 @@ def test_code_names_follow_the_language():
         assert render('{{ t|code_name:"vehicle_type" }}', t="Z99") == "Z99"  # unknown: as is
 
 
-def test_a_verified_document_names_its_record_not_its_reference(make, clock):
+def test_a_verified_document_names_its_record_not_its_reference(office_world, clock):
     from cheguan.cases import services
-    from cheguan.cases.catalogue import seed_catalogue
     from cheguan.core.actor import Actor
 
     clock.set_now(dt.datetime(2026, 5, 11, 10, 0))
-    seed_catalogue(make.office())
-    citizen = make.user("citizen")
+    citizen = office_world.with_citizen()
     case: Case = services.open_case(actor=Actor(user=citizen), service_code="contact_change")
     document = CaseDocument(case=case, data_reference=f"person:{citizen.person_id}")
     taxed = CaseDocument(case=case, data_reference="tax:2026:paid")

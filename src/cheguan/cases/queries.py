@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.db.models.expressions import Combinable
 
+from cheguan.cases import rules
 from cheguan.cases.evidence import evidence_for
 from cheguan.cases.models import (
     GENERIC_OWNER,
+    AppealDecision,
     Case,
     CaseDocument,
     CaseStatus,
@@ -26,13 +28,15 @@ from cheguan.cases.models import (
     DocumentStatus,
     FollowUp,
     FollowUpStatus,
+    Rating,
     RongqueCommitment,
     Service,
 )
 from cheguan.core import clock
 from cheguan.core.actor import Actor
 from cheguan.core.errors import NOT_AUTHENTICATED, NOT_FOUND, PERMISSION_DENIED
-from cheguan.core.permissions import has_capability, require, require_office
+from cheguan.core.permissions import has_capability, is_staff_of, require, require_office
+from cheguan.core.roles import Role
 from cheguan.workdays.services import add_working_days
 
 NEAR_DEADLINE_WORKING_DAYS = 2  # a commitment this close to its deadline is "near"
@@ -99,6 +103,85 @@ def find_case(actor: Actor, number: str) -> Case | None:
     return cases_for(actor).filter(number=number).first()
 
 
+# --- what may be done to a case now ---------------------------------------------------------
+
+
+def actions_for(actor: Actor, case: Case) -> frozenset[str]:
+    """The actions (``rules.Action``) ``actor`` may take on ``case`` now: the lifecycle's
+    rules and the permission checks the services make, read without acting, so a page's
+    button and the service's answer agree (tests/cases/test_actions.py holds them to it).
+
+    A case of an owned service is opened, advanced and completed only by its owner app
+    (``cases.services.owned``): the generic actions here leave those steps out; visits,
+    withdrawal and rating stay, as the services allow them. Input the service checks
+    (a reason's length, a document's file, 容缺 days) is not foreseen: an offered action
+    can still be refused for what was typed."""
+    from cheguan.accounts.partners import require_partner_authorised
+    from cheguan.cases.services.common import is_applicant
+    from cheguan.cases.services.documents import missing_requirements
+    from cheguan.core.errors import DomainError
+
+    A = rules.Action
+    status, user = case.status, actor.user
+    generic = not case.service.is_owned
+    actions: set[str] = set()
+
+    applicant = is_applicant(actor, case)
+    if applicant:
+        try:  # a partner suspended (or unauthorised for the service) freezes its work
+            require_partner_authorised(actor, service=case.service.code)
+        except DomainError:
+            applicant = False
+    clerk = is_staff_of(user, "cases.process", case.office_id)
+    rating = Rating.objects.filter(case=case).first()
+
+    if applicant:
+        if rules.may_withdraw(status):
+            actions.add(A.WITHDRAW)
+        if generic and rules.may_submit(status, rongque=case.rongque):
+            actions.add(A.SUBMIT)
+    if (applicant or clerk) and generic and rules.takes_documents(status):
+        actions.add(A.ADD_DOCUMENT)
+    if (
+        rules.may_rate(status, rated=rating is not None)
+        and actor.on_behalf_of is None  # rating freedom: never for the citizen
+        and user is not None
+        and (user.role == Role.CITIZEN or user.is_partner)
+        and is_applicant(actor, case)
+    ):
+        actions.add(A.RATE)
+    if clerk:
+        if rules.takes_visits(status):
+            actions.add(A.RECORD_VISIT)
+        if rules.may_rate(status, rated=rating is not None):
+            actions.add(A.SCREEN)
+        if generic:
+            if rules.may_accept(status):
+                actions.add(A.ACCEPT)
+            if rules.may_notice(status):
+                actions.add(A.NOTICE)
+            if rules.may_reject(status):
+                actions.add(A.REJECT)
+            if rules.may_complete(
+                status,
+                rongque=case.rongque,
+                documents_missing=status == CaseStatus.AWAITING_DOCUMENTS
+                and bool(missing_requirements(case)),
+            ):
+                actions.add(A.COMPLETE)
+    follow_up = FollowUp.objects.filter(case=case).first() if rating is not None else None
+    if follow_up is not None:
+        if clerk and not follow_up.appeal:
+            actions.add(A.APPEAL)
+        if is_staff_of(user, "cases.supervise", follow_up.office_id):
+            if follow_up.appeal == AppealDecision.PENDING:
+                actions.add(A.DECIDE_APPEAL)
+            step = rules.next_follow_up_step(follow_up.status)
+            if step is not None:
+                actions.add(step)
+    return frozenset(actions)
+
+
 # --- catalogue -----------------------------------------------------------------------------
 
 
@@ -132,13 +215,6 @@ class RequirementState:
         return self.document is None and not self.verified_by_data
 
 
-def _checks_records_next(case: Case) -> bool:
-    """The applicant's next step is to (re)submit, which files the records' proof."""
-    return case.status == CaseStatus.DRAFT or (
-        case.status == CaseStatus.AWAITING_DOCUMENTS and not case.rongque
-    )
-
-
 def requirement_states(
     *,
     service: Service | None = None,
@@ -160,7 +236,8 @@ def requirement_states(
         person_id, organisation_id = case.applicant_person_id, case.applicant_organisation_id
         vehicle_id = case.vehicle_id
         current = {d.requirement_id: d for d in current_documents(case).select_related("added_by")}
-        prospective = _checks_records_next(case)
+        # the applicant's next step is to (re)submit, which files the records' proof
+        prospective = rules.may_submit(case.status, rongque=case.rongque)
     assert service is not None
     today = clock.today()
     states = []

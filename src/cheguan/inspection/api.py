@@ -1,5 +1,6 @@
 """Inspection marks over the API: eligibility, apply (即办), apply with uploaded proof, the
-clerk's proof checks (issue or reject), mark detail, public verify.
+clerk's proof checks (issue or reject), mark detail, revoking a mark, reissuing a lost one
+(补领), public verify.
 
 Scoping: ``inspection.queries.vehicle_for`` (a vehicle outside the caller's scope is 404).
 Rules: ``inspection.rules`` through ``inspection.services``.
@@ -17,7 +18,7 @@ from cheguan.cases import services as case_services
 from cheguan.core import clock
 from cheguan.core.actor import actor_for
 from cheguan.core.errors import NOT_FOUND
-from cheguan.core.schemas import ERRORS, Schema
+from cheguan.core.schemas import DB_INT_MAX, ERRORS, Schema
 from cheguan.inspection import queries, services, signing
 
 router = Router(tags=["inspection"])
@@ -247,6 +248,46 @@ def check_reject(request, payload: ProofRejectIn, number: str = NUMBER):
 def mark_detail(request, serial: str):
     mark = queries.mark_for(actor_for(request), serial[:24])
     return _mark_out(request, mark)
+
+
+class RevokeIn(Schema):
+    reason: str = Field(
+        ...,
+        max_length=200,
+        description="why the mark no longer counts (at least 4 characters), e.g. issued on "
+        "an insurance certificate found to be false; kept in the audit trail",
+    )
+
+
+@router.post("/marks/{serial}/revoke", response={200: MarkOut, **ERRORS})
+def revoke(request, payload: RevokeIn, serial: str = Path(..., max_length=24)):
+    """Clerks of the issuing office: the mark no longer counts (issued on proof found false
+    later, the vehicle not eligible after all); its code then verifies as revoked. The
+    vehicle's inspection date in the register is not changed. Another office's mark: 404;
+    already revoked: 409 ``inspection.already_revoked``; no reason: 400
+    ``inspection.reason_required``."""
+    actor = actor_for(request)
+    mark = services.revoke_mark(
+        actor=actor, mark=queries.mark_for(actor, serial), reason=payload.reason
+    )
+    return _mark_out(request, mark)
+
+
+@router.post(
+    "/vehicles/{vehicle_id}/reissue",
+    response={201: MarkOut, **ERRORS},
+    operation_id="cheguan_inspection_reissue_api_reissue",
+)
+def reissue(
+    request, vehicle_id: int = Path(..., ge=1, le=DB_INT_MAX, description="the vehicle's id")
+):
+    """The mark is lost or damaged (MVR Art 57): a new serial with the same validity, if
+    交强险 is valid today; the old mark is revoked. No valid mark: 409
+    ``inspection.no_current_mark``; no insurance today: 409 ``inspection.insurance_required``."""
+    actor = actor_for(request)
+    vehicle = queries.vehicle_for(actor, vehicle_id=vehicle_id)
+    mark = services.reissue_lost_mark(actor=actor, vehicle=vehicle)
+    return Status(201, _mark_out(request, mark))
 
 
 @router.get("/verify", response={200: VerdictOut, **ERRORS}, auth=None)

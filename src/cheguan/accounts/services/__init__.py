@@ -1,32 +1,37 @@
-"""Account use cases: assisted sessions (acting for a citizen), passwords and API tokens.
+"""Account use cases: assisted sessions (acting for a citizen: opening, consent, ending),
+passwords and API tokens.
 
 from cheguan.accounts import services
 services.open_assisted_session(actor=…, id_number=…, consent_method=…)
 """
 
-from cheguan.accounts.services.assisted import (
-    CITIZEN_NOT_FOUND,
+from cheguan.accounts.services.consent import (
     CODE_EXPIRED,
     CODE_REQUIRED,
     CODE_WRONG,
-    CONSENT_REQUIRED,
-    ID_NUMBER_REQUIRED,
-    NO_ASSISTED_SESSION,
-    NO_PHONE_ON_RECORD,
     NOT_PENDING,
-    SESSION_OPEN_FOR_ANOTHER,
-    WITNESS_REFUSED,
-    WITNESS_REQUIRED,
     agree_on_screen,
     confirm_assisted_session,
-    consent_methods_for,
+    pending_assisted_session,
+    screen_consent_pending,
+)
+from cheguan.accounts.services.ending import (
+    NO_ASSISTED_SESSION,
     current_assisted_session,
     end_assisted_session,
     end_organisation_sessions,
     expire_idle_assisted_sessions,
+)
+from cheguan.accounts.services.opening import (
+    CITIZEN_NOT_FOUND,
+    CONSENT_REQUIRED,
+    ID_NUMBER_REQUIRED,
+    NO_PHONE_ON_RECORD,
+    SESSION_OPEN_FOR_ANOTHER,
+    WITNESS_REFUSED,
+    WITNESS_REQUIRED,
+    consent_methods_for,
     open_assisted_session,
-    pending_assisted_session,
-    screen_consent_pending,
 )
 from cheguan.accounts.services.passwords import change_password
 from cheguan.accounts.services.tokens import (

@@ -13,7 +13,8 @@ from ninja import File, Form, Path, Query, Router, Status
 from ninja.files import UploadedFile
 
 from cheguan.cases import queries, services
-from cheguan.cases.api.schemas import (
+from cheguan.cases.models import Case
+from cheguan.cases.schemas import (
     AcceptIn,
     CaseDetailOut,
     CaseOut,
@@ -30,9 +31,8 @@ from cheguan.cases.api.schemas import (
     VisitIn,
     VisitOut,
 )
-from cheguan.cases.models import Case
 from cheguan.cases.services.common import is_applicant
-from cheguan.core.actor import actor_for
+from cheguan.core.actor import Actor, actor_for
 from cheguan.core.errors import NOT_FOUND
 from cheguan.core.pagination import LIMIT_HELP, MAX_LIMIT, page
 from cheguan.core.schemas import ERRORS
@@ -45,12 +45,12 @@ NUMBER = Path(..., max_length=24, pattern=r"^[0-9]{8,24}$", description="the cas
 FILE = File(..., description="PDF, JPEG or PNG, at most 10 MB")
 
 
-def _detail(case: Case, actor=None) -> dict:
+def _detail(case: Case, actor: Actor) -> dict:
     fresh = Case.objects.select_related(
         "service", "office", "applicant_person", "applicant_organisation", "vehicle"
     ).get(pk=case.pk)
-    staff = actor is not None and not is_applicant(actor, fresh)
-    return CaseDetailOut.of(fresh, staff=staff)
+    staff = not is_applicant(actor, fresh)
+    return CaseDetailOut.of(fresh, staff=staff, actions=queries.actions_for(actor, fresh))
 
 
 # --- catalogue ---------------------------------------------------------------------------------
@@ -116,7 +116,7 @@ def open_case(request, payload: OpenIn):
         applicant_organisation=organisation,
         vehicle=vehicle,
     )
-    return Status(201, _detail(case))
+    return Status(201, _detail(case, actor))
 
 
 @router.get("/queue", response={200: CasePage, **ERRORS}, summary="The clerk's queue")
@@ -172,7 +172,7 @@ def upload(
 @router.post("/{number}/submit", response={200: CaseDetailOut, **ERRORS}, summary="Submit")
 def submit(request, number: str = NUMBER):
     actor = actor_for(request)
-    return _detail(services.submit_case(actor=actor, case=queries.get_case(actor, number)))
+    return _detail(services.submit_case(actor=actor, case=queries.get_case(actor, number)), actor)
 
 
 @router.post(
@@ -188,7 +188,7 @@ def accept(request, payload: AcceptIn, number: str = NUMBER):
         rongque=payload.rongque,
         rongque_days=payload.rongque_days,
     )
-    return _detail(case)
+    return _detail(case, actor)
 
 
 @router.post(
@@ -220,7 +220,7 @@ def visit(request, payload: VisitIn, number: str = NUMBER):
 @router.post("/{number}/complete", response={200: CaseDetailOut, **ERRORS}, summary="Complete")
 def complete(request, number: str = NUMBER):
     actor = actor_for(request)
-    return _detail(services.complete_case(actor=actor, case=queries.get_case(actor, number)))
+    return _detail(services.complete_case(actor=actor, case=queries.get_case(actor, number)), actor)
 
 
 @router.post(
@@ -236,13 +236,13 @@ def reject(request, payload: RejectIn, number: str = NUMBER):
         reasons=payload.reasons,
         reasons_en=payload.reasons_en,
     )
-    return _detail(case)
+    return _detail(case, actor)
 
 
 @router.post("/{number}/withdraw", response={200: CaseDetailOut, **ERRORS}, summary="Withdraw")
 def withdraw(request, number: str = NUMBER):
     actor = actor_for(request)
-    return _detail(services.withdraw_case(actor=actor, case=queries.get_case(actor, number)))
+    return _detail(services.withdraw_case(actor=actor, case=queries.get_case(actor, number)), actor)
 
 
 @router.post("/{number}/rate", response={201: RatingOut, **ERRORS}, summary="Rate (好差评), once")

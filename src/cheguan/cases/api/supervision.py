@@ -9,9 +9,9 @@ from typing import Literal
 from ninja import Field, Path, Query, Router
 
 from cheguan.cases import figures, queries, services
-from cheguan.cases.api.schemas import CommitmentOut
 from cheguan.cases.models import FollowUp, RongqueCommitment
 from cheguan.cases.queries import applicant_label
+from cheguan.cases.schemas import CommitmentOut
 from cheguan.core.actor import actor_for
 from cheguan.core.errors import INVALID_INPUT, Bi
 from cheguan.core.pagination import LIMIT_HELP, MAX_LIMIT, page

@@ -1,29 +1,23 @@
 from cheguan.cases.models.case import (
     CLOSED_STATUSES,
-    GENERIC_OWNER,
-    IN_PERSON_CHANNELS,
-    RATEABLE_STATUSES,
     SCOPE_HOLDING_STATUSES,
-    TRANSITIONS,
     Case,
-    CaseDocument,
     CaseMessage,
-    CaseNotice,
     CaseStatus,
     CaseTransition,
-    Channel,
-    CommitmentStatus,
-    DataSource,
-    DocumentRequirement,
-    DocumentStatus,
-    NoticeProblem,
-    RongqueCommitment,
-    Service,
     Visit,
     VisitKind,
 )
+from cheguan.cases.models.catalogue import (
+    GENERIC_OWNER,
+    IN_PERSON_CHANNELS,
+    Channel,
+    DataSource,
+    DocumentRequirement,
+    Service,
+)
+from cheguan.cases.models.documents import CaseDocument, CaseNotice, DocumentStatus, NoticeProblem
 from cheguan.cases.models.rating import (
-    FOLLOW_UP_TRANSITIONS,
     OFFLINE_DIMENSIONS,
     ONLINE_DIMENSIONS,
     AppealDecision,
@@ -33,18 +27,16 @@ from cheguan.cases.models.rating import (
     RatingChannel,
     Score,
 )
+from cheguan.cases.models.rongque import CommitmentStatus, RongqueCommitment
 from cheguan.cases.models.screen import WindowScreen
 
 __all__ = [
     "CLOSED_STATUSES",
-    "FOLLOW_UP_TRANSITIONS",
     "GENERIC_OWNER",
     "IN_PERSON_CHANNELS",
     "OFFLINE_DIMENSIONS",
     "ONLINE_DIMENSIONS",
-    "RATEABLE_STATUSES",
     "SCOPE_HOLDING_STATUSES",
-    "TRANSITIONS",
     "AppealDecision",
     "Case",
     "CaseDocument",

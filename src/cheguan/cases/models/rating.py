@@ -75,14 +75,6 @@ class FollowUpStatus(models.TextChoices):
     CLOSED = "closed", _("Fixed and closed")
 
 
-FOLLOW_UP_TRANSITIONS: dict[str, frozenset[str]] = {
-    FollowUpStatus.OPEN: frozenset({FollowUpStatus.VERIFIED}),
-    FollowUpStatus.VERIFIED: frozenset({FollowUpStatus.CALLED_BACK}),
-    FollowUpStatus.CALLED_BACK: frozenset({FollowUpStatus.CLOSED}),
-    FollowUpStatus.CLOSED: frozenset(),
-}
-
-
 class AppealDecision(models.TextChoices):
     NONE = "", _("No appeal")
     PENDING = "pending", _("Appeal pending")

@@ -16,7 +16,6 @@ from cheguan.cases.services.lifecycle import (
     complete_case,
     issue_notice,
     open_case,
-    record_visit,
     reject_case,
     submit_case,
     withdraw_case,
@@ -37,6 +36,7 @@ from cheguan.cases.services.rongque import (
     send_rongque_reminders,
     terminate_overdue_cases,
 )
+from cheguan.cases.services.visits import record_visit
 
 __all__ = [
     "accept_case",

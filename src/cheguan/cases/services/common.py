@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from cheguan.accounts.partners import require_partner_authorised
 from cheguan.cases.errors import ILLEGAL_TRANSITION, NOT_APPLICANT
-from cheguan.cases.models import TRANSITIONS, Case, CaseStatus, CaseTransition
+from cheguan.cases.models import Case, CaseStatus, CaseTransition
+from cheguan.cases.rules import may_move
 from cheguan.core import clock
 from cheguan.core.actor import Actor
 from cheguan.core.errors import Bi
-from cheguan.core.permissions import is_staff_of, require_staff_of
-from cheguan.core.roles import Role
+from cheguan.core.permissions import require_staff_of
 
 ACTION_WORDS: dict[str, Bi] = {
     CaseStatus.DRAFT: Bi("退回草稿", "returned to draft"),
@@ -29,8 +29,9 @@ def status_words(status: str) -> Bi:
 
 
 def transition(case: Case, to: str, *, actor: Actor, note: str = "") -> None:
-    """Move ``case`` to ``to`` if the table allows it; record the history row."""
-    if to not in TRANSITIONS[case.status]:
+    """Move ``case`` to ``to`` if the table allows it; record the history row. Runs inside
+    the caller's transaction (the use case that moves the case)."""
+    if not may_move(case.status, to):
         raise ILLEGAL_TRANSITION(current=status_words(case.status), action=ACTION_WORDS[to])
     CaseTransition.objects.create(
         case=case,
@@ -77,14 +78,3 @@ def require_clerk_of(actor: Actor, case: Case) -> None:
 
 def require_supervisor_of(actor: Actor, office_id: int) -> None:
     require_staff_of(actor.user, "cases.supervise", office_id)
-
-
-def may_see(actor: Actor, case: Case) -> bool:
-    user = actor.user
-    if user is None:
-        return False
-    if is_applicant(actor, case):
-        return True
-    return user.role in {Role.CLERK, Role.SUPERVISOR, Role.ADMIN, Role.INSPECTOR} and is_staff_of(
-        user, "cases.view_office", case.office_id
-    )

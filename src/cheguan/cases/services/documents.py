@@ -21,13 +21,13 @@ from cheguan.cases.models import (
     DocumentRequirement,
     DocumentStatus,
 )
+from cheguan.cases.rules import takes_documents
 from cheguan.cases.services.common import is_applicant, require_clerk_of, status_words
 from cheguan.cases.services.owned import require_owner
 from cheguan.core import clock
 from cheguan.core.actor import Actor
 from cheguan.core.errors import Bi
 
-UPLOAD_STATUSES = {CaseStatus.DRAFT, CaseStatus.SUBMITTED, CaseStatus.AWAITING_DOCUMENTS}
 # Accepted types, recognised by their first bytes (not by the name or the browser's word).
 MAGIC = {
     b"%PDF-": "application/pdf",
@@ -61,7 +61,8 @@ def _sniff(head: bytes) -> str | None:
 
 
 def verify_by_data(*, case: Case, actor: Actor) -> list[CaseDocument]:
-    """Check each data-verifiable requirement that has no document yet against the records."""
+    """Check each data-verifiable requirement that has no document yet against the records.
+    Runs inside the caller's transaction (submitting or settling the case)."""
     have = set(current_documents(case).values_list("requirement_id", flat=True))
     made = []
     for requirement in case.service.requirements.exclude(data_source=""):
@@ -106,7 +107,7 @@ def add_document(
     else:
         require_clerk_of(actor, case)
     require_owner(case.service, owner)
-    if case.status not in UPLOAD_STATUSES:
+    if not takes_documents(case.status):
         raise errors.ILLEGAL_TRANSITION(
             current=status_words(case.status),
             action=Bi("上传材料", "given documents"),

@@ -1,5 +1,5 @@
 """The case lifecycle: open, submit, notice, accept (with or without 容缺), complete,
-reject, withdraw, and visits. Each function is one transaction with its audit event."""
+reject and withdraw. Each function is one transaction with its audit event."""
 
 from __future__ import annotations
 
@@ -22,10 +22,10 @@ from cheguan.cases.models import (
     NoticeProblem,
     RongqueCommitment,
     Service,
-    Visit,
-    VisitKind,
 )
+from cheguan.cases.rules import may_notice, may_submit
 from cheguan.cases.services.common import (
+    ACTION_WORDS,
     require_applicant,
     require_clerk_of,
     status_words,
@@ -156,10 +156,15 @@ _lock = lock_case
 @transaction.atomic
 def submit_case(*, actor: Actor, case: Case, owner: str | None = None) -> Case:
     """The applicant submits (or resubmits after a one-time notice). Records the office can
-    check (identity, insurance, tax) are verified from data first."""
+    check (identity, insurance, tax) are verified from data first. A 容缺 case awaiting its
+    promised documents is not resubmitted: the window completes it (``rules.may_submit``)."""
     case = _lock(case)
     require_applicant(actor, case)
     require_owner(case.service, owner)
+    if not may_submit(case.status, rongque=case.rongque):
+        raise errors.ILLEGAL_TRANSITION(
+            current=status_words(case.status), action=ACTION_WORDS[S.SUBMITTED]
+        )
     transition(case, S.SUBMITTED, actor=actor)
     case.submitted_at = case.submitted_at or clock.now()
     case.save(update_fields=["status", "submitted_at"])
@@ -173,10 +178,15 @@ def issue_notice(
     *, actor: Actor, case: Case, items: Iterable[dict], owner: str | None = None
 ) -> CaseNotice:
     """一次性告知: list everything missing or wrong at once; the case goes back to the
-    applicant. A later notice may only ask again for what the first one listed."""
+    applicant. A later notice may only ask again for what the first one listed. It answers a
+    submission: an accepted case gets no notice (``rules.may_notice``)."""
     case = _lock(case)
     require_clerk_of(actor, case)
     require_owner(case.service, owner)
+    if not may_notice(case.status):
+        raise errors.ILLEGAL_TRANSITION(
+            current=status_words(case.status), action=ACTION_WORDS[S.AWAITING_DOCUMENTS]
+        )
     items = list(items)
     if not items:
         raise errors.NOTICE_EMPTY(field="items")
@@ -369,32 +379,3 @@ def withdraw_case(*, actor: Actor, case: Case) -> Case:
     _close(case, S.WITHDRAWN, actor=actor)
     record(actor=actor, action="cases.withdrawn", subject=case, office_id=case.office_id)
     return case
-
-
-@transaction.atomic
-def record_visit(
-    *, actor: Actor, case: Case, kind: str = VisitKind.WINDOW, ticket_number: str = ""
-) -> Visit:
-    """Every in-person visit is recorded; the one-visit figure counts them. A closed case
-    takes no more visits (its figure is settled)."""
-    case = _lock(case)
-    require_clerk_of(actor, case)
-    if case.is_closed:
-        raise errors.ILLEGAL_TRANSITION(
-            current=status_words(case.status), action=Bi("记录到访", "given a visit")
-        )
-    if kind not in VisitKind.values:
-        kind = VisitKind.WINDOW
-    visit = Visit.objects.create(
-        case=case, at=clock.now(), kind=kind, ticket_number=ticket_number[:20], clerk=actor.user
-    )
-    Case.objects.filter(pk=case.pk).update(visit_count=case.visit_count + 1)
-    case.visit_count += 1
-    record(
-        actor=actor,
-        action="cases.visit_recorded",
-        subject=case,
-        office_id=case.office_id,
-        data={"kind": kind, "visits": case.visit_count},
-    )
-    return visit

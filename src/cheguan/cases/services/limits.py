@@ -91,7 +91,8 @@ def lock_party(*, organisation_id: int | None = None, person_id: int | None = No
 
 def check_open_case_limits(*, actor: Actor, service: Service) -> None:
     """Refuse (429) a new case of ``service`` when the party already has the most open
-    cases of it the office allows (``CASES_OPEN_PER_*_PER_SERVICE``)."""
+    cases of it the office allows (``CASES_OPEN_PER_*_PER_SERVICE``). Runs inside the
+    caller's transaction (opening the case), which holds the party's lock until it ends."""
     words = Bi(service.name_zh, service.name_en)
     open_cases = Case.objects.filter(service=service, status__in=OPEN_STATUSES)
     organisation_id = partner_of(actor)

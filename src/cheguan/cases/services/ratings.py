@@ -11,10 +11,8 @@ from cheguan.audit.services import record
 from cheguan.cases import errors
 from cheguan.cases.locks import lock_case
 from cheguan.cases.models import (
-    FOLLOW_UP_TRANSITIONS,
     OFFLINE_DIMENSIONS,
     ONLINE_DIMENSIONS,
-    RATEABLE_STATUSES,
     AppealDecision,
     Case,
     FollowUp,
@@ -22,6 +20,7 @@ from cheguan.cases.models import (
     Rating,
     RatingChannel,
 )
+from cheguan.cases.rules import FOLLOW_UP_TRANSITIONS, RATEABLE_STATUSES
 from cheguan.cases.services.common import (
     is_applicant,
     require_clerk_of,
@@ -123,6 +122,7 @@ def rate_case(
     )
 
 
+@transaction.atomic
 def screen_token_for(*, actor: Actor, case: Case) -> str:
     """The clerk's console opens the second screen with this signed, short-lived link."""
     require_clerk_of(actor, case)

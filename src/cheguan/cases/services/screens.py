@@ -20,7 +20,8 @@ from cheguan.accounts import services as accounts_services
 from cheguan.audit.services import record
 from cheguan.cases import errors
 from cheguan.cases.locks import lock_case
-from cheguan.cases.models import RATEABLE_STATUSES, Case, Rating, RatingChannel, WindowScreen
+from cheguan.cases.models import Case, Rating, RatingChannel, WindowScreen
+from cheguan.cases.rules import RATEABLE_STATUSES
 from cheguan.cases.services.common import require_clerk_of
 from cheguan.cases.services.ratings import _rate
 from cheguan.core import clock

@@ -13,26 +13,22 @@ from cheguan.cases import owners, queries, services
 from cheguan.cases.models import (
     OFFLINE_DIMENSIONS,
     ONLINE_DIMENSIONS,
-    RATEABLE_STATUSES,
     Case,
-    CaseStatus,
     Channel,
     DataSource,
     Score,
 )
+from cheguan.cases.rules import Action
 from cheguan.cases.services.common import is_applicant
-from cheguan.cases.services.documents import UPLOAD_STATUSES
 from cheguan.cases.services.owned import refusal
 from cheguan.cases.views.common import case_facts, may_process, owner_path
 from cheguan.core.actor import Actor, actor_for
 from cheguan.core.errors import NOT_FOUND, DomainError
 from cheguan.core.pages import english, field_errors, pages
 from cheguan.core.permissions import require_citizen_context
-from cheguan.core.roles import Role
 from cheguan.registry import queries as registry_queries
 from cheguan.registry.models import Person
 
-S = CaseStatus
 SCORES = [(value, label) for value, label in sorted(Score.choices, reverse=True)]
 
 
@@ -153,36 +149,22 @@ def apply_service(request, code: str):
     )
 
 
-def _may_rate(actor: Actor, case: Case, rating) -> bool:
-    user = actor.user
-    return (
-        user is not None
-        and case.status in RATEABLE_STATUSES
-        and rating is None
-        and actor.on_behalf_of is None
-        and (user.role == Role.CITIZEN or user.is_partner)
-        and is_applicant(actor, case)
-    )
-
-
 def _case_context(request, actor: Actor, case: Case, **extra) -> dict:
     facts = case_facts(request, case)
     applicant = is_applicant(actor, case)
-    generic = not facts["owned"]  # an owned service's case is worked on its owner's page
+    # an owned service's case is worked on its owner's page: no upload or submit here
+    actions = queries.actions_for(actor, case)
     return {
         **facts,
         "is_applicant": applicant,
         "owner_path": owner_path(case, staff=not applicant),
-        "may_upload": generic
-        and case.status in UPLOAD_STATUSES
-        and (applicant or may_process(actor, case)),
-        "may_submit": generic
-        and applicant
-        and (case.status == S.DRAFT or (case.status == S.AWAITING_DOCUMENTS and not case.rongque)),
+        "actions": actions,
+        "may_upload": Action.ADD_DOCUMENT in actions,
+        "may_submit": Action.SUBMIT in actions,
         # an upload can be replaced; what the records prove has nothing to replace
         "may_replace": any(not row["verified_by_data"] for row in facts["rows"]),
-        "may_withdraw": applicant and not case.is_closed,
-        "may_rate": _may_rate(actor, case, facts["rating"]),
+        "may_withdraw": Action.WITHDRAW in actions,
+        "may_rate": Action.RATE in actions,
         "may_process": may_process(actor, case),
         "errors": {},
         **extra,
@@ -276,7 +258,7 @@ def rate(request, number: str):
     actor = actor_for(request)
     case = queries.get_case(actor, number)
     facts = case_facts(request, case)
-    if not _may_rate(actor, case, facts["rating"]):
+    if Action.RATE not in queries.actions_for(actor, case):
         return redirect("cases:case", number=case.number)
     online = case.channel == Channel.ONLINE
     dimensions = ONLINE_DIMENSIONS if online else OFFLINE_DIMENSIONS

@@ -10,16 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cheguan.cases import queries, services
-from cheguan.cases.models import (
-    RATEABLE_STATUSES,
-    TRANSITIONS,
-    Case,
-    CaseStatus,
-    NoticeProblem,
-    Rating,
-    Score,
-    VisitKind,
-)
+from cheguan.cases.models import Case, NoticeProblem, Rating, Score, VisitKind
+from cheguan.cases.rules import Action
 from cheguan.cases.services import screens
 from cheguan.cases.services.ratings import case_for_screen_token
 from cheguan.cases.views.common import case_facts, owner_path
@@ -28,7 +20,6 @@ from cheguan.core.errors import DomainError
 from cheguan.core.pages import english, field_errors, pages, public
 from cheguan.core.permissions import require
 
-S = CaseStatus
 SCORES = [(value, label) for value, label in sorted(Score.choices, reverse=True)]
 
 
@@ -70,7 +61,7 @@ def _console_context(request, case: Case, **extra) -> dict:
     missing = facts["missing"]
     # An owned service's case is shown here and worked on its owner's pages (ADR 0013):
     # no acceptance, notice, completion or rejection from the generic console.
-    generic = not facts["owned"]
+    actions = queries.actions_for(actor_for(request), case)
     return {
         **facts,
         "owner_path": owner_path(case, staff=True),
@@ -84,17 +75,14 @@ def _console_context(request, case: Case, **extra) -> dict:
         "visits": list(case.visits.all()),
         "problems": NoticeProblem.choices,
         "visit_kinds": VisitKind.choices,
-        "may_accept": generic and case.status == S.SUBMITTED,
-        "may_notice": generic and case.status == S.SUBMITTED,
-        "may_reject": generic and S.REJECTED in TRANSITIONS[case.status],
-        "may_complete": generic
-        and (
-            case.status == S.ACCEPTED
-            or (case.status == S.AWAITING_DOCUMENTS and case.rongque and not missing)
-        ),
-        "may_add_document": generic and not case.is_closed and case.status != S.ACCEPTED,
-        "may_visit": not case.is_closed,
-        "may_screen": case.status in RATEABLE_STATUSES and facts["rating"] is None,
+        "actions": actions,
+        "may_accept": Action.ACCEPT in actions,
+        "may_notice": Action.NOTICE in actions,
+        "may_reject": Action.REJECT in actions,
+        "may_complete": Action.COMPLETE in actions,
+        "may_add_document": Action.ADD_DOCUMENT in actions,
+        "may_visit": Action.RECORD_VISIT in actions,
+        "may_screen": Action.SCREEN in actions,
         "paired_screen": screens.current_screen(actor_for(request)),
         "owner_refusal": "",
         "errors": {},

@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cheguan.cases import figures, queries, services
-from cheguan.cases.models import AppealDecision, Channel, FollowUp, FollowUpStatus, Service
+from cheguan.cases.models import Channel, FollowUp, Service
+from cheguan.cases.rules import Action
 from cheguan.core import clock
 from cheguan.core.actor import actor_for
 from cheguan.core.errors import DomainError
@@ -28,10 +29,11 @@ from cheguan.core.permissions import has_capability, require
 
 # --- follow-ups ------------------------------------------------------------------------------
 
+# The follow-up's step actions (``queries.actions_for``): the form's value and its words.
 NEXT_STEP: dict[str, tuple[str, Promise]] = {
-    FollowUpStatus.OPEN: ("verify", gettext_lazy("Verify what happened")),
-    FollowUpStatus.VERIFIED: ("call_back", gettext_lazy("Record the call back to the applicant")),
-    FollowUpStatus.CALLED_BACK: ("close", gettext_lazy("Record the fix and close")),
+    Action.VERIFY: ("verify", gettext_lazy("Verify what happened")),
+    Action.CALL_BACK: ("call_back", gettext_lazy("Record the call back to the applicant")),
+    Action.CLOSE_FOLLOW_UP: ("close", gettext_lazy("Record the fix and close")),
 }
 
 
@@ -48,17 +50,17 @@ def follow_ups(request):
 
 
 def _follow_up_context(request, item: FollowUp, **extra) -> dict:
-    user = request.user
-    supervises = has_capability(user, "cases.supervise")
-    step = NEXT_STEP.get(item.status)
+    actions = queries.actions_for(actor_for(request), item.case)
+    step = next((NEXT_STEP[a] for a in NEXT_STEP if a in actions), None)
     return {
         "item": item,
         "rating": item.rating,
         "case": item.case,
         "service_name": item.case.service.name_in("en" if english(request) else "zh-hans"),
-        "next_step": step if supervises else None,
-        "may_appeal": has_capability(user, "cases.process") and not item.appeal,
-        "may_decide": supervises and item.appeal == AppealDecision.PENDING,
+        "actions": actions,
+        "next_step": step,
+        "may_appeal": Action.APPEAL in actions,
+        "may_decide": Action.DECIDE_APPEAL in actions,
         "errors": {},
         "values": {},
         **extra,

@@ -16,7 +16,7 @@ from cheguan.cases.models import Case
 from cheguan.core import clock
 from cheguan.core.actor import Actor
 from cheguan.core.errors import NOT_AUTHENTICATED, Bi
-from cheguan.core.permissions import require_staff_of
+from cheguan.core.permissions import is_staff_of, require_staff_of
 from cheguan.inspection import errors
 from cheguan.inspection.cycles import add_months
 from cheguan.inspection.models import SERVICE_CODE, InspectionMark
@@ -28,6 +28,7 @@ from cheguan.inspection.queries import (
 )
 from cheguan.inspection.rules import WINDOW_MONTHS, Eligibility, Reason
 from cheguan.registry.models import InsurancePolicy, Vehicle, VehicleStatus
+from cheguan.registry.services.vehicle_fields import extend_inspection_validity
 
 # The label this app owns its catalogue service under (Service.owner; registered in apps.py):
 # the case services open, settle and complete a mark application only when it is given.
@@ -116,13 +117,14 @@ def existing_application(vehicle: Vehicle) -> Application | None:
 def issue_mark(
     *, actor: Actor, vehicle: Vehicle, case: Case, eligibility: Eligibility, **data
 ) -> InspectionMark:
-    """Write the mark of a settled case and move the (locked) vehicle's validity on."""
+    """Write the mark of a settled case and move the (locked) vehicle's validity on. Runs
+    inside the caller's transaction (the application that locked the vehicle)."""
     mark = _create_mark(
         vehicle=vehicle, valid_until=eligibility.new_valid_until, exempt=True, case=case
     )
-    previous = vehicle.inspection_valid_until
-    vehicle.inspection_valid_until = eligibility.new_valid_until
-    vehicle.save(update_fields=["inspection_valid_until"])
+    previous = extend_inspection_validity(
+        actor=actor, vehicle=vehicle, valid_until=mark.valid_until
+    )
     record(
         actor=actor,
         action="inspection.mark_issued",
@@ -143,7 +145,8 @@ def issue_mark(
 
 
 def issue_now(*, actor: Actor, vehicle: Vehicle, eligibility: Eligibility) -> Application:
-    """即办: open the case, settle it at once, issue the mark."""
+    """即办: open the case, settle it at once, issue the mark. Runs inside the caller's
+    transaction (the application that locked the vehicle)."""
     case = cases.open_case(
         actor=actor,
         service_code=SERVICE_CODE,
@@ -225,10 +228,29 @@ def reissue_lost_mark(*, actor: Actor, vehicle: Vehicle) -> InspectionMark:
     return mark
 
 
+REVOKER = "cases.process"  # a clerk (or admin) of the office that issued the mark
+
+
+def may_revoke(actor: Actor, mark: InspectionMark) -> bool:
+    """Whether ``actor`` may revoke this mark now (the mark page offers it only then)."""
+    return mark.revoked_at is None and is_staff_of(actor.user, REVOKER, mark.office_id)
+
+
+def require_revoker(actor: Actor, mark: InspectionMark) -> None:
+    """A clerk of the mark's office; staff of another office do not see the mark (404)."""
+    require_staff_of(actor.user, REVOKER, mark.office_id, field="serial")
+
+
 @transaction.atomic
 def revoke_mark(*, actor: Actor, mark: InspectionMark, reason: str) -> InspectionMark:
-    """Revoke a mark (vehicle deregistered, found ineligible later). A clerk of the office."""
-    require_staff_of(actor.user, "cases.process", mark.office_id)
+    """Revoke a mark that should not count: it was issued on proof found false later, or
+    the vehicle turned out not eligible. A clerk of the issuing office, with the reason in
+    writing (at least 4 characters), which the audit event ``inspection.mark_revoked``
+    keeps; scanning the mark's code then shows it as revoked. The vehicle's inspection
+    validity is left as it is (a clerk corrects the register separately if it must be).
+    Refused: a mark already revoked (409 ``inspection.already_revoked``), no reason (400
+    ``inspection.reason_required``)."""
+    require_revoker(actor, mark)
     mark = InspectionMark.objects.select_for_update().get(pk=mark.pk)
     if mark.revoked_at is not None:
         raise errors.NOT_REVOCABLE(date=clock.local_date(mark.revoked_at).isoformat())

@@ -57,7 +57,10 @@ def selection_case(
     swap checks its own kind of case), not barred from online selection (``banned_ok``:
     the pick of a drawn number and the use of a kept one are not choices the ban closes),
     and no number held (``holding_ok``: the caller checks that itself, later — the draw
-    after its pool lock, the pick after the draw's own state)."""
+    after its pool lock, the pick after the draw's own state).
+
+    It runs inside the caller's transaction: the case lock lasts until the caller's use
+    case commits."""
     case = lock_case(case)
     user = require_selector(actor, case)
     now = clock.now()

@@ -56,7 +56,8 @@ def _seconds_until(moment: dt.datetime | None, now: dt.datetime) -> float | None
 
 def check_draw_limits(*, actor: Actor, case: Case, pool: Pool) -> None:
     """Refuse (429) a partner's draw past any of the office's limits; nothing for anyone
-    else (a citizen's own cases are limited when they open, a clerk is the office)."""
+    else (a citizen's own cases are limited when they open, a clerk is the office). Runs
+    inside the caller's transaction (the draw)."""
     organisation_id = partner_of(actor)
     if organisation_id is None:
         return
@@ -94,7 +95,7 @@ def check_draw_limits(*, actor: Actor, case: Case, pool: Pool) -> None:
 
 def check_hold_limits(*, actor: Actor, case: Case, pool: Pool) -> None:
     """Refuse (429) a partner's hold of a composed number that would take its share of the
-    pool past the office's limit."""
+    pool past the office's limit. Runs inside the caller's transaction (the hold)."""
     organisation_id = partner_of(actor)
     if organisation_id is None:
         return

@@ -31,6 +31,7 @@ from cheguan.plates.models import (
 )
 from cheguan.plates.rules import OWNER, SERVICE_CODE, add_years, plate_type_for, type_words
 from cheguan.registry.models import Office, Vehicle
+from cheguan.registry.services.vehicle_fields import put_plate_number
 
 RELEASE_BATCH = 5000
 DRAWABLE = (NumberState.FREE, NumberState.OFFERED, NumberState.HELD)
@@ -285,10 +286,9 @@ def assign_held_number(*, actor: Actor, case: Case, vehicle: Vehicle) -> PlateNu
     NumberEvent.objects.create(
         number=plate, kind=EventKind.ASSIGNED, at=now, state=NumberState.ASSIGNED, case=case
     )
-    old_number = vehicle.plate_number
-    vehicle.plate_number = plate.number
-    vehicle.plate_kind = plate.pool.plate_type
-    vehicle.save(update_fields=["plate_number", "plate_kind"])
+    old_number = put_plate_number(
+        actor=actor, vehicle=vehicle, number=plate.number, plate_kind=plate.pool.plate_type
+    )
     record(
         actor=actor,
         action="plates.assigned",

@@ -55,6 +55,7 @@ from cheguan.plates.services.guards import selection_case
 from cheguan.plates.services.holding import end_open_draws, hold
 from cheguan.plates.services.selection import case_plate_type
 from cheguan.registry.models import Person, Vehicle
+from cheguan.registry.services.vehicle_fields import take_plate_number_off
 
 KEEPING = Bi("保留原号牌", "keeping the number")
 
@@ -64,8 +65,8 @@ def retire_with_vehicle(
 ) -> PlateNumber | None:
     """The vehicle is deregistered: its number leaves it. The ``retired`` event dates the
     business from which the owner has ``RETENTION_YEARS`` to keep the number; the audit
-    event names whoever deregistered it. Runs inside the deregistration's transaction
-    (``plates.receivers``), which it does not open itself."""
+    event names whoever deregistered it. Runs inside the caller's transaction (the
+    deregistration's, through ``plates.receivers``), which it does not open itself."""
     plate = (
         PlateNumber.objects.select_for_update()
         .filter(vehicle_id=vehicle.pk, state=NumberState.ASSIGNED)
@@ -243,8 +244,7 @@ def retain_number(
     if was_on_vehicle:
         # The number leaves the register's vehicle row too: the vehicle gets its next number
         # when its transfer completes, or none when it is deregistered.
-        vehicle.plate_number = None
-        vehicle.save(update_fields=["plate_number"])
+        take_plate_number_off(actor=actor, vehicle=vehicle)
     NumberEvent.objects.create(
         number=plate, kind=EventKind.RETAINED, at=now, state=NumberState.RETAINED, case=leaving_case
     )

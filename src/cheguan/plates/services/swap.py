@@ -39,6 +39,7 @@ from cheguan.plates.services.pool import complete_selection
 from cheguan.plates.services.start import start_selection
 from cheguan.registry import codes
 from cheguan.registry.models import Vehicle
+from cheguan.registry.services.vehicle_fields import exchange_plate_numbers
 
 SWAPPING = Bi("号牌号码互换", "a number swap")
 
@@ -162,9 +163,8 @@ def swap_numbers(*, actor: Actor, case: Case, vehicle_a: Vehicle, vehicle_b: Veh
     #   1. a's number leaves a, parked as "retired" (no vehicle; nothing outside this
     #      transaction ever sees it);
     #   2. b's number goes on a; 3. a's number goes on b, assigned again;
-    #   4. the vehicle rows follow: a's plate_number is cleared first, then b takes a's old
-    #      number and a takes b's. The numbers are bound before the vehicle rows are saved,
-    #      which is what the no-back-door check (plates.receivers) requires.
+    #   4. the vehicle rows follow (registry.services.exchange_plate_numbers). The numbers
+    #      are bound before, which is what the no-back-door rule (plates.apps) requires.
     plate_a.state, plate_a.vehicle = NumberState.RETIRED, None
     plate_a.save(update_fields=["state", "vehicle"])
     plate_b.vehicle = plate_b.last_vehicle = a
@@ -173,12 +173,7 @@ def swap_numbers(*, actor: Actor, case: Case, vehicle_a: Vehicle, vehicle_b: Veh
     plate_a.state, plate_a.vehicle, plate_a.last_vehicle = NumberState.ASSIGNED, b, b
     plate_a.assigned_at = now
     plate_a.save(update_fields=["state", "vehicle", "last_vehicle", "assigned_at"])
-    a.plate_number = None
-    a.save(update_fields=["plate_number"])
-    b.plate_number = plate_a.number
-    b.save(update_fields=["plate_number"])
-    a.plate_number = plate_b.number
-    a.save(update_fields=["plate_number"])
+    exchange_plate_numbers(actor=actor, a=a, b=b)
 
     swap = Swap.objects.create(
         case=case,

@@ -44,8 +44,8 @@ def _pool_label(pool: Pool) -> str:
 
 
 def note_short_draw(*, pool: Pool, found: int, actor: Actor | None) -> None:
-    """A draw found fewer numbers than it shows: the pool is (nearly) used up. Inside the
-    draw's transaction."""
+    """A draw found fewer numbers than it shows: the pool is (nearly) used up. Runs inside
+    the caller's transaction (the draw's)."""
     raise_alert(
         kind=POOL_LOW,
         subject=subject_of(pool),

@@ -1,7 +1,8 @@
 """Registry use cases. Each: keyword-only, explicit actor, one transaction, one audit event.
 
 Split by domain concept: ``people``, ``organisations`` (and the partner authorisation
-lifecycle), ``vehicles``, ``records`` (the records that block services), ``deregistration``.
+lifecycle), ``vehicles``, ``vehicle_fields`` (the plate number and inspection validity other
+apps move, inside their own use case's transaction), ``records`` (the records that block services), ``deregistration``.
 Import from here or from the module; both are stable.
 """
 
@@ -42,6 +43,15 @@ from cheguan.registry.services.records import (
     release_encumbrance,
     set_vehicle_tax,
 )
+from cheguan.registry.services.vehicle_fields import (
+    NO_PLATE_NUMBER,
+    VALIDITY_BACKWARDS,
+    VEHICLE_DEREGISTERED,
+    exchange_plate_numbers,
+    extend_inspection_validity,
+    put_plate_number,
+    take_plate_number_off,
+)
 from cheguan.registry.services.vehicles import (
     DUPLICATE_VIN,
     INVALID_CODE,
@@ -52,7 +62,9 @@ from cheguan.registry.services.vehicles import (
     PLATE_IN_USE,
     PROVINCES,
     VehicleData,
+    check_number_may_go_on,
     clean_vehicle,
+    register_number_rule,
     register_vehicle,
     validate_plate_number_basic,
 )
@@ -78,28 +90,37 @@ __all__ = [
     "INVALID_SEATS",
     "INVALID_SERVICE_NAME",
     "NAME_REQUIRED",
+    "NO_PLATE_NUMBER",
     "OWNER_REQUIRED",
     "PLATE_IN_USE",
     "PROVINCES",
+    "VALIDITY_BACKWARDS",
+    "VEHICLE_DEREGISTERED",
     "OrganisationData",
     "PersonData",
     "VehicleData",
     "change_authorisation",
+    "check_number_may_go_on",
     "clean_organisation",
     "clean_person",
     "clean_vehicle",
     "deregister_vehicle",
+    "exchange_plate_numbers",
+    "extend_inspection_validity",
     "process_violation",
+    "put_plate_number",
     "record_accident",
     "record_encumbrance",
     "record_insurance",
     "record_modification_penalty",
     "record_violation",
+    "register_number_rule",
     "register_organisation",
     "register_person",
     "register_vehicle",
     "release_encumbrance",
     "reveal_person",
     "set_vehicle_tax",
+    "take_plate_number_off",
     "validate_plate_number_basic",
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -77,6 +78,25 @@ CODE_TABLE_NAMES = {
     "use_nature": Bi("使用性质", "use nature"),
     "plate_kind": Bi("号牌种类", "plate kind"),
 }
+
+
+# number, the vehicle's id (None: a vehicle being recorded) -> raises a DomainError if
+# that number may not go on that vehicle.
+NumberRule = Callable[[str, "int | None"], None]
+NUMBER_RULES: dict[str, NumberRule] = {}
+
+
+def register_number_rule(name: str, rule: NumberRule) -> None:
+    """Another app's rule on which numbers may go on a vehicle (``plates``: a pool number
+    only once the selection services have bound it to that vehicle). Registered from
+    ``AppConfig.ready()``; registering the same name again replaces it."""
+    NUMBER_RULES[name] = rule
+
+
+def check_number_may_go_on(number: str, vehicle_id: int | None) -> None:
+    """Every registered rule on this number for this vehicle; the first refusal is raised."""
+    for rule in NUMBER_RULES.values():
+        rule(number, vehicle_id)
 
 
 @dataclass(frozen=True)
@@ -185,6 +205,8 @@ def register_vehicle(
         and Vehicle.objects.active().filter(plate_number=values["plate_number"]).exists()
     ):
         raise PLATE_IN_USE(field="plate_number")
+    if values["plate_number"] and values["status"] != VehicleStatus.DEREGISTERED:
+        check_number_may_go_on(values["plate_number"], None)
     try:
         with transaction.atomic():
             vehicle = Vehicle.objects.create(

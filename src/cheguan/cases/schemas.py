@@ -11,7 +11,6 @@ from ninja import Field
 
 from cheguan.cases import services
 from cheguan.cases.models import (
-    RATEABLE_STATUSES,
     Case,
     CaseDocument,
     CaseMessage,
@@ -23,6 +22,7 @@ from cheguan.cases.models import (
 )
 from cheguan.cases.owners import route_for
 from cheguan.cases.queries import applicant_label, requirement_states
+from cheguan.cases.rules import RATEABLE_STATUSES
 from cheguan.core.schemas import Schema
 
 
@@ -279,9 +279,15 @@ class CaseDetailOut(CaseOut):
     closing_reason: str
     rating: RatingOut | None
     rateable: bool = Field(description="completed or rejected, and not rated yet")
+    actions: list[str] = Field(
+        description="what the caller may do to the case now (sorted): submit, withdraw, "
+        "add_document, accept, notice, reject, complete, record_visit, rate, screen, appeal, "
+        "decide_appeal, verify, call_back, close_follow_up; the endpoint of an action not "
+        "listed refuses it"
+    )
 
     @staticmethod
-    def of(case: Case, *, staff: bool = False) -> dict:
+    def of(case: Case, *, staff: bool = False, actions: frozenset[str] = frozenset()) -> dict:
         commitment = RongqueCommitment.objects.filter(case=case).first()
         rating = Rating.objects.filter(case=case).first()
         owner = route_for(case.service).owner
@@ -312,6 +318,7 @@ class CaseDetailOut(CaseOut):
             "closing_reason": case.closing_reason_en if _en() else case.closing_reason,
             "rating": RatingOut.of(rating) if rating else None,
             "rateable": case.status in RATEABLE_STATUSES and rating is None,
+            "actions": sorted(actions),
         }
 
 

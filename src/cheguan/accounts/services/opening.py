@@ -1,12 +1,12 @@
-"""Acting for a citizen with their consent: a clerk at the help desk (帮办), or a service
-point's or dealer's agent at its counter.
+"""Opening an assisted session: acting for a citizen with their consent — a clerk at the
+help desk (帮办), or a service point's or dealer's agent at its counter.
 
 The citizen is found by ID number in the agent's office. A clerk records how the citizen
-consented at the office's desk. A partner's agent cannot be seen by the office, so the
-consent is proven: a 6-digit code sent to the phone on record and read back by the citizen
-(the session is *pending* until then), or the citizen's ID card read by the counter's card
-reader — which of the two a partner may use is ``CHEGUAN_PARTNER_CONSENT_METHODS``.
-Opening, confirming and ending are audited with both the agent and the citizen.
+consented at the office's desk (a witnessed consent names a second clerk, proven by their
+password). A partner's agent cannot be seen by the office, so the consent is proven: a
+6-digit code sent to the phone on record and read back by the citizen (the session is
+*pending* until then, ``services.consent``), or the citizen's ID card read by the counter's
+card reader — which of the two a partner may use is ``CHEGUAN_PARTNER_CONSENT_METHODS``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import secrets
 
 from django.conf import settings
 from django.db import transaction
-from django.utils.crypto import constant_time_compare, salted_hmac
 
 from cheguan.accounts.models import (
     CLERK_CONSENT_METHODS,
@@ -28,6 +27,8 @@ from cheguan.accounts.models import (
     User,
 )
 from cheguan.accounts.partners import require_partner_authorised
+from cheguan.accounts.services.consent import CODE_DIGITS, CODE_VALID_FOR, code_hash
+from cheguan.accounts.services.ending import audit_actor, end_session
 from cheguan.audit.services import record
 from cheguan.core import clock
 from cheguan.core.actor import Actor
@@ -53,12 +54,6 @@ ID_NUMBER_REQUIRED = ErrorCode(
     "请输入群众身份证件上的号码（居民身份证为 18 位）。",
     "Enter the number on the citizen's identity document (18 characters on a resident ID card).",
 )
-NO_ASSISTED_SESSION = ErrorCode(
-    "accounts.no_assisted_session",
-    "当前没有进行中的帮办。",
-    "There is no assisted session in progress.",
-    404,
-)
 NO_PHONE_ON_RECORD = ErrorCode(
     "accounts.no_phone_on_record",
     "该群众的记录中没有手机号码，无法发送同意验证码；请让其本人持身份证到柜台读卡，或到车管所窗口办理。",
@@ -66,30 +61,6 @@ NO_PHONE_ON_RECORD = ErrorCode(
     "read their ID card at the counter with them present, or send them to an office window.",
     409,
 )
-CODE_REQUIRED = ErrorCode(
-    "accounts.consent_code_required",
-    "请输入群众手机收到的 6 位数字验证码。",
-    "Enter the 6-digit code the citizen received on their phone.",
-)
-CODE_WRONG = ErrorCode(
-    "accounts.consent_code_wrong",
-    "验证码不正确，还可以再试 {left} 次。",
-    "The code is not right; {left} more tries.",
-    422,
-)
-CODE_EXPIRED = ErrorCode(
-    "accounts.consent_code_expired",
-    "验证码已失效（超时或输错次数过多）；请重新开始并发送新的验证码。",
-    "The code is no longer valid (too late or too many wrong tries): start again to send a new one.",
-    409,
-)
-NOT_PENDING = ErrorCode(
-    "accounts.consent_not_pending",
-    "没有等待验证码确认的帮办。",
-    "There is no assisted session waiting for a consent code.",
-    404,
-)
-
 SCOPE_REQUIRED = ErrorCode(
     "accounts.consent_scope_required",
     "请勾选群众同意代办的事项。",
@@ -118,20 +89,6 @@ WITNESS_LOCKED = ErrorCode(
     "Too many failed witness confirmations: try again in 30 minutes, or take consent another way.",
     429,
 )
-NOT_SCREEN_PENDING = ErrorCode(
-    "accounts.consent_not_on_screen",
-    "该窗口屏幕上没有等待群众同意的帮办。",
-    "No assisted service is waiting for the citizen's consent on this screen.",
-    404,
-)
-
-CODE_DIGITS = 6
-CODE_VALID_FOR = dt.timedelta(minutes=5)
-CODE_ATTEMPTS = 5
-
-
-def _idle_limit() -> dt.timedelta:
-    return dt.timedelta(minutes=settings.CHEGUAN_ASSISTED_IDLE_MINUTES)
 
 
 def consent_methods_for(user: User) -> tuple[str, ...]:
@@ -200,16 +157,6 @@ def _check_witness(agent: User, username: str, password: str) -> User:
 def _methods_words(methods) -> Bi:
     labels = [Bi.of(ConsentMethod(m).label) for m in methods]
     return Bi("；".join(b.zh for b in labels), "; ".join(b.en for b in labels))
-
-
-def _code_hash(session_pk: int, code: str) -> str:
-    return salted_hmac("cheguan.accounts.consent", f"{session_pk}:{code}").hexdigest()
-
-
-def _audit_actor(session: AssistedSession, user: User | None = None) -> Actor:
-    return Actor(
-        user=user or session.agent, on_behalf_of=session.citizen, assisted_session_id=session.pk
-    )
 
 
 def open_assisted_session(
@@ -300,7 +247,7 @@ def _open(
         if previous.citizen_id != person.pk and previous.confirmed_at is not None and not replace:
             raise SESSION_OPEN_FOR_ANOTHER(field="replace", citizen=previous.citizen.masked_name)
     for previous in open_sessions:
-        _end(previous, reason=AssistedSessionEnd.REPLACED, at=now, actor=actor)
+        end_session(previous, reason=AssistedSessionEnd.REPLACED, at=now, actor=actor)
     pending = consent_method in PENDING_CONSENT_METHODS
     own_vehicles = set(person.vehicles.values_list("pk", flat=True)) if vehicle_ids else set()
     session = AssistedSession.objects.create(
@@ -327,7 +274,7 @@ def _open(
         data["witness_id"] = witness.pk
     if consent_method == ConsentMethod.SMS_CODE:
         code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
-        session.consent_code_hash = _code_hash(session.pk, code)
+        session.consent_code_hash = code_hash(session.pk, code)
         session.consent_code_expires_at = now + CODE_VALID_FOR
         session.save(update_fields=["consent_code_hash", "consent_code_expires_at"])
         where = agent.organisation.name if agent.organisation is not None else office.name
@@ -341,224 +288,9 @@ def _open(
         )
         data["code_sent_to"] = mask_phone(person.phone)
     record(
-        actor=_audit_actor(session, agent),
+        actor=audit_actor(session, agent),
         action="accounts.assisted_session_opened",
         subject=session,
         data=data,
     )
     return session
-
-
-def screen_consent_pending(agent: User) -> AssistedSession | None:
-    """The agent's session waiting for the citizen to agree on the window's screen."""
-    return (
-        AssistedSession.objects.select_related("citizen", "agent")
-        .filter(
-            agent=agent,
-            ended_at__isnull=True,
-            confirmed_at__isnull=True,
-            consent_method=ConsentMethod.SCREEN_SIGNED,
-        )
-        .first()
-    )
-
-
-@transaction.atomic
-def agree_on_screen(*, agent: User, session_id: int, agreed: bool) -> AssistedSession:
-    """The citizen answers on the screen paired with ``agent``'s window (the caller has
-    proven the pairing): agreed starts the session, declined ends it. Only the session the
-    screen was shown (its id) is answered, and only while it waits."""
-    session = (
-        AssistedSession.objects.select_for_update()
-        .select_related("citizen")
-        .filter(
-            pk=session_id,
-            agent=agent,
-            ended_at__isnull=True,
-            confirmed_at__isnull=True,
-            consent_method=ConsentMethod.SCREEN_SIGNED,
-        )
-        .first()
-    )
-    if session is None:
-        raise NOT_SCREEN_PENDING()
-    now = clock.now()
-    if not agreed:
-        _end(session, reason=AssistedSessionEnd.DECLINED, at=now, actor=Actor(user=agent))
-        return session
-    session.confirmed_at = now
-    session.last_activity_at = now
-    session.save(update_fields=["confirmed_at", "last_activity_at"])
-    record(
-        actor=_audit_actor(session, agent),
-        action="accounts.assisted_session_confirmed",
-        subject=session,
-        data={"consent_method": session.consent_method},
-    )
-    return session
-
-
-def confirm_assisted_session(*, actor: Actor, code: str) -> AssistedSession:
-    """The citizen read the code back: the agent's pending session starts.
-
-    A wrong code counts against the session's tries and is refused; the count is kept (it
-    is committed before the refusal is raised), and the fifth wrong try ends the session."""
-    session, refusal = _try_code(actor=actor, code=code)
-    if refusal is not None:
-        raise refusal
-    return session
-
-
-@transaction.atomic
-def _try_code(*, actor: Actor, code: str) -> tuple[AssistedSession, DomainError | None]:
-    agent: User = require(actor.user, "accounts.act_for_citizens")
-    require_partner_authorised(actor)
-    session = (
-        AssistedSession.objects.select_for_update()
-        .select_related("citizen")
-        .filter(
-            agent=agent,
-            ended_at__isnull=True,
-            confirmed_at__isnull=True,
-            consent_method=ConsentMethod.SMS_CODE,
-        )
-        .first()
-    )
-    if session is None:
-        raise NOT_PENDING()
-    code = "".join(ch for ch in str(code or "") if ch.isdigit())
-    if len(code) != CODE_DIGITS:
-        raise CODE_REQUIRED(field="code")
-    now = clock.now()
-    expired = session.consent_code_expires_at is None or now > session.consent_code_expires_at
-    if expired or session.consent_attempts >= CODE_ATTEMPTS:
-        _end(session, reason=AssistedSessionEnd.CODE_FAILED, at=now, actor=actor)
-        return session, CODE_EXPIRED(field="code")
-    if not constant_time_compare(session.consent_code_hash, _code_hash(session.pk, code)):
-        session.consent_attempts += 1
-        session.save(update_fields=["consent_attempts"])
-        left = CODE_ATTEMPTS - session.consent_attempts
-        if left <= 0:
-            _end(session, reason=AssistedSessionEnd.CODE_FAILED, at=now, actor=actor)
-            return session, CODE_EXPIRED(field="code")
-        return session, CODE_WRONG(field="code", left=left)
-    session.confirmed_at = now
-    session.last_activity_at = now
-    session.consent_code_hash = ""
-    session.save(update_fields=["confirmed_at", "last_activity_at", "consent_code_hash"])
-    record(
-        actor=_audit_actor(session, agent),
-        action="accounts.assisted_session_confirmed",
-        subject=session,
-        data={"consent_method": session.consent_method, "attempts": session.consent_attempts + 1},
-    )
-    return session, None
-
-
-def _end(session: AssistedSession, *, reason: str, at: dt.datetime, actor: Actor) -> None:
-    session.ended_at = at
-    session.end_reason = reason
-    session.save(update_fields=["ended_at", "end_reason"])
-    record(
-        actor=_audit_actor(session, actor.user or session.agent),
-        action="accounts.assisted_session_ended",
-        subject=session,
-        data={"reason": reason},
-        office_id=session.office_id,
-        organisation_id=session.organisation_id,
-    )
-
-
-@transaction.atomic
-def end_assisted_session(*, actor: Actor) -> AssistedSession:
-    session = (
-        AssistedSession.objects.select_for_update()
-        .filter(agent=actor.user, ended_at__isnull=True)
-        .first()
-    )
-    if session is None:
-        raise NO_ASSISTED_SESSION()
-    _end(session, reason=AssistedSessionEnd.BY_CLERK, at=clock.now(), actor=actor)
-    return session
-
-
-def end_organisation_sessions(*, actor: Actor, organisation_id: int) -> int:
-    """Every open session of an organisation's agents ends (its authorisation was revoked).
-    Runs inside the caller's transaction."""
-    now = clock.now()
-    sessions = list(
-        AssistedSession.objects.select_for_update(of=("self",))
-        .filter(organisation_id=organisation_id, ended_at__isnull=True)
-        .select_related("agent", "citizen")
-    )
-    for session in sessions:
-        _end(session, reason=AssistedSessionEnd.AUTHORISATION_ENDED, at=now, actor=actor)
-    return len(sessions)
-
-
-def current_assisted_session(agent: User) -> AssistedSession | None:
-    """The agent's open, confirmed session, ended here if it has been idle too long; touched
-    if not. A session still waiting for its consent code lets nobody act yet."""
-    session = (
-        AssistedSession.objects.select_related("citizen", "citizen__office")
-        .filter(agent=agent, ended_at__isnull=True)
-        .first()
-    )
-    if session is None:
-        return None
-    now = clock.now()
-    if now - session.last_activity_at > _idle_limit():
-        with transaction.atomic():
-            locked = AssistedSession.objects.select_for_update().get(pk=session.pk)
-            if locked.ended_at is None:
-                _end(
-                    locked,
-                    reason=AssistedSessionEnd.IDLE,
-                    at=locked.last_activity_at + _idle_limit(),
-                    actor=Actor(user=agent),
-                )
-        return None
-    if session.confirmed_at is None:
-        return None
-    if now - session.last_activity_at > dt.timedelta(seconds=30):
-        touched = AssistedSession.objects.filter(pk=session.pk, ended_at__isnull=True).update(
-            last_activity_at=now
-        )
-        if not touched:  # ended meanwhile (by the sweep, or the agent in another tab)
-            return None
-        session.last_activity_at = now
-    return session
-
-
-def pending_assisted_session(agent: User) -> AssistedSession | None:
-    """The agent's session waiting for the citizen's consent code, if any."""
-    return (
-        AssistedSession.objects.select_related("citizen")
-        .filter(
-            agent=agent,
-            ended_at__isnull=True,
-            confirmed_at__isnull=True,
-            consent_method=ConsentMethod.SMS_CODE,
-        )
-        .first()
-    )
-
-
-@transaction.atomic
-def expire_idle_assisted_sessions() -> int:
-    """Background sweep: end every session idle past the limit. Returns how many."""
-    cutoff = clock.now() - _idle_limit()
-    count = 0
-    for session in (
-        AssistedSession.objects.select_for_update(of=("self",))
-        .filter(ended_at__isnull=True, last_activity_at__lt=cutoff)
-        .select_related("agent", "citizen")
-    ):
-        _end(
-            session,
-            reason=AssistedSessionEnd.IDLE,
-            at=session.last_activity_at + _idle_limit(),
-            actor=Actor(user=session.agent),
-        )
-        count += 1
-    return count
