@@ -302,7 +302,7 @@ class Floor:
     def draw(self, case_id: int, person_id: int, user_id: int) -> tuple[int, list[str]]:
         from psycopg.types.json import Jsonb
 
-        from cheguan.plates.services.draw import MAX_CANDIDATES_PER_NUMBER, slot_stream
+        from cheguan.plates.rules import MAX_CANDIDATES_PER_NUMBER, slot_stream
 
         conn = self.pool.get()
         began = time.perf_counter()

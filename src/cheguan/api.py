@@ -198,9 +198,6 @@ def register_routers() -> None:
     from cheguan.cases.api import router as cases_router
     from cheguan.inspection.api import router as inspection_router
     from cheguan.plates.api import router as plates_router
-    from cheguan.plates.numbers_api import router as plates_numbers_router
-    from cheguan.plates.selection_api import router as plates_selection_router
-    from cheguan.plates.start_api import router as plates_start_router
     from cheguan.registry.api import router as registry_router
 
     api.add_router("/accounts/", accounts_router)
@@ -210,9 +207,6 @@ def register_routers() -> None:
     api.add_router("/cases/", cases_router)
     api.add_router("/inspection/", inspection_router)
     api.add_router("/plates/", plates_router)
-    api.add_router("/plates/", plates_selection_router)
-    api.add_router("/plates/", plates_start_router)
-    api.add_router("/plates/", plates_numbers_router)
 
 
 register_routers()

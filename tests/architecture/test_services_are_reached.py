@@ -11,7 +11,7 @@ def test_the_reader_finds_the_services_and_the_entry_points():
     assert "cheguan.cases.services.lifecycle.open_case" in found
     assert "cheguan.plates.services.draw.draw_numbers" in found
     assert not any(".demo." in s or "._" in s for s in found if "cheguan.demo" not in s)
-    assert use_cases.is_entry_module("cheguan.plates.selection_api")
+    assert use_cases.is_entry_module("cheguan.plates.api.selection")
     assert use_cases.is_entry_module("cheguan.cases.views.clerk")
     assert use_cases.is_entry_module("cheguan.registry.management.commands.import")
     assert not use_cases.is_entry_module("cheguan.cases.services.lifecycle")

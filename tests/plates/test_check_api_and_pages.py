@@ -7,8 +7,8 @@ import pytest
 from cheguan.audit.models import AuditEvent
 from cheguan.core.actor import Actor
 from cheguan.core.roles import Role
-from cheguan.plates import blocklist
 from cheguan.plates.models import BlockedPattern, BlockScope
+from cheguan.plates.services import blocklist
 
 CHECK_KEYS = {
     "number",

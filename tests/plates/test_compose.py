@@ -14,7 +14,7 @@ from cheguan.audit.models import AuditEvent
 from cheguan.core import clock
 from cheguan.core.actor import Actor
 from cheguan.core.errors import DomainError
-from cheguan.plates import blocklist, errors, services
+from cheguan.plates import errors, services
 from cheguan.plates.models import (
     ComposeCheck,
     Draw,
@@ -24,6 +24,7 @@ from cheguan.plates.models import (
     NumberState,
     PlateNumber,
 )
+from cheguan.plates.services import blocklist
 from tests.plates.conftest import NOW
 
 AFTER_RANDOM_ONLY = dt.timedelta(days=7, seconds=1)

@@ -12,7 +12,7 @@ from cheguan.audit.models import AuditEvent
 from cheguan.core.actor import Actor
 from cheguan.core.errors import NOT_FOUND, PERMISSION_DENIED, DomainError
 from cheguan.core.roles import Role
-from cheguan.plates import blocklist, errors
+from cheguan.plates import errors
 from cheguan.plates.formats import (
     blocked_for_release,
     check_composition,
@@ -20,6 +20,7 @@ from cheguan.plates.formats import (
     expand_range,
 )
 from cheguan.plates.models import BlockedPattern, BlockScope
+from cheguan.plates.services import blocklist
 
 THREE_SAME = r"(\d)\1\1"
 

@@ -17,9 +17,9 @@ from django.db import connection
 
 from cheguan.core import clock
 from cheguan.core.errors import DomainError
-from cheguan.plates import seeds, services
+from cheguan.plates import rules, services
 from cheguan.plates.models import DaySeed, Draw
-from cheguan.plates.replay import check_draw, verify_draws
+from cheguan.plates.queries.replay import check_draw, verify_draws
 
 DAY = dt.date(2026, 5, 11)
 
@@ -100,9 +100,9 @@ def test_a_day_seed_swapped_with_its_commitment_still_fails_on_the_draws_seed(pl
     other draw seeds: every draw made from the old one fails."""
     plates.release()
     draw = _draw(plates)
-    other = seeds.new_secret()
+    other = rules.new_secret()
     DaySeed.objects.filter(pk=draw.day_seed_id).update(
-        secret=other.hex(), commitment=seeds.commitment_of(other)
+        secret=other.hex(), commitment=rules.commitment_of(other)
     )
 
     problems = check_draw(Draw.objects.get(pk=draw.pk)).problems
@@ -195,13 +195,13 @@ def test_concurrent_first_draws_of_a_day_create_one_commitment(plates, monkeypat
     cases = [plates.case(actor=a) for a in people]
     # Every thread has found no seed for the day before any of them inserts one.
     everyone_looked = threading.Barrier(len(people))
-    real_secret = seeds.new_secret
+    real_secret = rules.new_secret
 
     def secret_after_everyone_looked() -> bytes:
         everyone_looked.wait(timeout=60)
         return real_secret()
 
-    monkeypatch.setattr(seeds, "new_secret", secret_after_everyone_looked)
+    monkeypatch.setattr(rules, "new_secret", secret_after_everyone_looked)
     failures: list[BaseException] = []
 
     def run(actor, case) -> None:

@@ -13,8 +13,8 @@ from cheguan.core.errors import DomainError
 from cheguan.core.roles import Role
 from cheguan.plates import errors, services
 from cheguan.plates.models import Draw, DrawStatus, NumberState, PlateNumber
-from cheguan.plates.replay import check_draw, verify_draws
-from cheguan.plates.services.draw import OFFERED, slot_stream
+from cheguan.plates.queries.replay import check_draw, verify_draws
+from cheguan.plates.rules import OFFERED, slot_stream
 from cheguan.registry import services as registry
 from cheguan.registry.models import Vehicle
 

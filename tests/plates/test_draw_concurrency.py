@@ -54,9 +54,9 @@ from cheguan.plates.models import (
     NumberState,
     PlateNumber,
 )
-from cheguan.plates.replay import verify_draws
+from cheguan.plates.queries.replay import verify_draws
+from cheguan.plates.rules import BUSY
 from cheguan.plates.services import draw as draw_module
-from cheguan.plates.services.draw import BUSY
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -324,7 +324,10 @@ def test_the_selection_state_follows_the_case_from_draw_to_hold(client, plates):
         "compose_checks_left": 20,
         "barred_online": False,
         "barred_until": None,
+        "actions": ["draw", "compose", "hold_composed", "use_kept", "swap"],
     }
+    assert during["actions"] == ["draw", "pick", "compose", "hold_composed", "use_kept", "swap"]
+    assert after["actions"] == ["swap"]
     assert (during["draws_used"], during["draws_left"], during["plate_type"]) == (1, 4, "02")
     assert during["open_draw"]["draw_id"] == drawn["draw_id"]
     assert during["open_draw"]["numbers"] == drawn["numbers"]

@@ -87,7 +87,7 @@ def pool(plates, settings, monkeypatch):
     settings.CHEGUAN_PLATES = {"DRAWS_PER_CASE": DRAWS + 1, "DRAW_SIZE": DRAW_SIZE}
     stream = random.Random(SEED)
     monkeypatch.setattr(
-        "cheguan.plates.seeds.draw_seed", lambda _secret, _identity: stream.randbytes(32)
+        "cheguan.plates.rules.draw_seed", lambda _secret, _identity: stream.randbytes(32)
     )
     for first, last in SEGMENTS:
         plates.release(first=first, last=last)

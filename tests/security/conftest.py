@@ -19,8 +19,8 @@ from cheguan.core import clock as clock_module
 from cheguan.core.actor import Actor
 from cheguan.core.roles import Role
 from cheguan.inspection import services as inspection
-from cheguan.plates import blocklist
 from cheguan.plates import services as plates
+from cheguan.plates.services import blocklist
 from cheguan.registry.models import Encumbrance, VehicleTax, Violation
 from tests.builders import OfficeWorld
 from tests.helpers import pdf_upload

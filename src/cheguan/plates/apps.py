@@ -41,7 +41,7 @@ def _register_as_owner() -> None:
     generic case pages send a person to the start page and refuse to run it themselves."""
     from cheguan.cases import owners
     from cheguan.core.errors import Bi
-    from cheguan.plates.services.start import OWNER, SERVICE_CODE
+    from cheguan.plates.rules import OWNER, SERVICE_CODE
 
     owners.register(
         label=OWNER,

@@ -9,7 +9,8 @@ lock_objects). Read this before adding another.
 - SQLite has neither advisory nor row locks: every write transaction there is
   ``BEGIN IMMEDIATE`` (settings: ``transaction_mode``), which serialises writers, and these
   functions do nothing.
-- Order, to avoid deadlocks: the case row (``select_for_update``) first, then the pool lock,
+- Order, to avoid deadlocks: the case row first (``cases.locks.lock_case``, the one place
+  a Case row is locked, taken by ``services.guards``), then the pool lock,
   then the number rows — a draw takes its pool's shared lock before it touches any number
   (its own lapsed hold, its previous draw's offers), since release and compaction hold the
   exclusive lock while they write numbers.

@@ -180,7 +180,7 @@ class DaySeed(models.Model):
 
     The secret (32 random bytes) is made before the day's first draw and only its SHA-256
     (``commitment``) is published; each draw's seed is HMAC-SHA256(secret, the draw's
-    identity) (``plates.seeds``). The public log shows the secret once the day has closed,
+    identity) (``plates.rules``). The public log shows the secret once the day has closed,
     so anyone can check that the day's draws follow from the committed secret."""
 
     office = models.ForeignKey("registry.Office", on_delete=models.PROTECT, related_name="+")

@@ -36,7 +36,7 @@ class Blocked:
 @functools.lru_cache(maxsize=512)
 def compile_pattern(pattern: str) -> re.Pattern | None:
     """The compiled pattern, or None for one that does not compile (a row written around
-    :mod:`cheguan.plates.blocklist`, which validates): such a row blocks nothing."""
+    ``plates.rules.validate_pattern``, which validates): such a row blocks nothing."""
     try:
         return re.compile(pattern)
     except (re.error, RecursionError, OverflowError):

@@ -32,19 +32,13 @@ from cheguan.plates.models import (
     PlateNumber,
     Pool,
 )
-from cheguan.plates.services.conditions import raise_all, refuse_if_holding
+from cheguan.plates.rules import is_online_self_service, type_words
+from cheguan.plates.services.conditions import raise_all
 from cheguan.plates.services.expiry import end_of_working_days, note_expired_holds
-from cheguan.plates.services.holding import drawable, end_open_draws, hold, lock_case
+from cheguan.plates.services.guards import selection_case
+from cheguan.plates.services.holding import drawable, end_open_draws, hold
 from cheguan.plates.services.limits import check_hold_limits
-from cheguan.plates.services.selection import (
-    case_plate_type,
-    is_online_self_service,
-    pool_of,
-    require_not_banned,
-    require_plate_case,
-    require_selector,
-    type_words,
-)
+from cheguan.plates.services.selection import case_plate_type, pool_of
 
 
 def compose_checks_left(case: Case) -> int:
@@ -134,12 +128,8 @@ def check_composed(
     Refused whole (and not counted): a case that needs no plate, is closed or already holds
     a number; a plate type the office does not open to composition; no numbers or too many;
     a used-up quota; a citizen barred from online selection."""
-    case = lock_case(case)
-    user = require_selector(actor, case)
-    require_plate_case(case)
-    require_not_banned(actor, case)
-    now = clock.now()
-    refuse_if_holding(case, now)
+    choosing = selection_case(actor=actor, case=case)
+    case, user, now = choosing.case, choosing.user, choosing.now
     plate_type = case_plate_type(case, plate_type)
     if plate_type not in setting("COMPOSE_TYPES"):
         raise errors.COMPOSE_CLOSED(field="plate_type", plate_type=type_words(plate_type))
@@ -189,12 +179,8 @@ def hold_composed(*, actor: Actor, case: Case, number: str) -> PlateNumber:
     working day, exactly as a pick from a draw does. The number must have been reported
     available by one of this case's checks and must still be free (or its offer or hold
     run out); the case's open draw, if any, ends and its numbers go back."""
-    case = lock_case(case)
-    require_selector(actor, case)
-    require_plate_case(case)
-    require_not_banned(actor, case)
-    now = clock.now()
-    refuse_if_holding(case, now)
+    choosing = selection_case(actor=actor, case=case)
+    case, now = choosing.case, choosing.now
     wanted = formats.normalise(number)[:16]
     checked = any(
         r.get("number") == wanted and r.get("available")

@@ -8,23 +8,11 @@ import datetime as dt
 from cheguan.cases.models import Case
 from cheguan.core import clock
 from cheguan.core.errors import Bi, DomainError, ValidationErrors
-from cheguan.plates import errors, formats
+from cheguan.plates import errors
 from cheguan.plates.models import NumberState, PlateNumber
+from cheguan.plates.rules import vehicle_words
 from cheguan.plates.services.expiry import expire_holds
 from cheguan.registry.models import Accident, Vehicle, Violation
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    """The same calendar day ``years`` later (or earlier); 29 February becomes 28 February."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
-def vehicle_words(vehicle: Vehicle) -> str:
-    """How messages name a vehicle: its plate, or its VIN when it has none."""
-    return formats.display(vehicle.plate_number) if vehicle.plate_number else vehicle.vin
 
 
 def settlement_problems(vehicle: Vehicle, action: Bi) -> list[DomainError]:

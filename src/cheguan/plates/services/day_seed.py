@@ -13,7 +13,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 
 from cheguan.core import clock
-from cheguan.plates import seeds
+from cheguan.plates import rules
 from cheguan.plates.models import DaySeed, Pool
 
 
@@ -21,14 +21,14 @@ def commit_day(office_id: int, day: dt.date) -> DaySeed:
     found = DaySeed.objects.filter(office_id=office_id, day=day).first()
     if found is not None:
         return found
-    secret = seeds.new_secret()
+    secret = rules.new_secret()
     try:
         with transaction.atomic():
             return DaySeed.objects.create(
                 office_id=office_id,
                 day=day,
                 secret=secret.hex(),
-                commitment=seeds.commitment_of(secret),
+                commitment=rules.commitment_of(secret),
                 committed_at=clock.now(),
             )
     except IntegrityError:  # a concurrent first draw committed the day first

@@ -2,19 +2,17 @@
 
 How a draw chooses (ADR 0007): every drawable number has a slot 1..``pool.size``. The
 draw's 32-byte seed (HMAC of the office's committed day seed and the draw's identity,
-ADR 0014) gives a stream of slots (:func:`slot_stream`); the draw walks the stream and
+ADR 0014) gives a stream of slots (``rules.slot_stream``); the draw walks the stream and
 keeps each slot whose number is free right now and not being claimed by another draw,
 until it has ``DRAW_SIZE`` numbers. Rejection sampling over a fixed slot space is exactly
 uniform over the free numbers, costs the same for a pool of 10,000 or 1,000,000, and the
 log (seed, pool version and size, every candidate with its outcome) lets anyone replay the
-draw (``plates.replay``).
+draw (``plates.queries.replay``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -25,7 +23,7 @@ from cheguan.cases.models import Case
 from cheguan.core import clock
 from cheguan.core.actor import Actor
 from cheguan.core.errors import Bi, DomainError
-from cheguan.plates import errors, locks, seeds
+from cheguan.plates import errors, locks, rules
 from cheguan.plates.conf import setting
 from cheguan.plates.models import (
     Draw,
@@ -36,39 +34,24 @@ from cheguan.plates.models import (
     PlateNumber,
     Pool,
 )
+from cheguan.plates.rules import (
+    BUSY,
+    MAX_CANDIDATES_PER_NUMBER,
+    OFFERED,
+    REPEAT,
+    TAKEN,
+    is_online_self_service,
+    slot_stream,
+    type_words,
+)
 from cheguan.plates.services.conditions import refuse_if_holding
 from cheguan.plates.services.day_seed import commit_day
 from cheguan.plates.services.expiry import end_of_working_days, note_expired_holds
-from cheguan.plates.services.holding import drawable, end_open_draws, lock_case, return_offers
+from cheguan.plates.services.guards import selection_case
+from cheguan.plates.services.holding import drawable, end_open_draws, return_offers
 from cheguan.plates.services.limits import check_draw_limits
-from cheguan.plates.services.selection import (
-    case_plate_type,
-    is_online_self_service,
-    pool_of,
-    require_not_banned,
-    require_plate_case,
-    require_selector,
-    type_words,
-)
+from cheguan.plates.services.selection import case_plate_type, pool_of
 from cheguan.plates.services.watch import note_empty_pool, note_short_draw
-
-# Candidate outcomes, as written in Draw.candidates.
-OFFERED = "offered"  # free (or its offer or hold had expired): offered to this draw
-TAKEN = "taken"  # offered, held, assigned, retained or retired at the time
-BUSY = "busy"  # free but being claimed by a concurrent draw (row locked): skipped
-REPEAT = "repeat"  # a slot this draw had already tried
-# A draw stops after this many candidates per number wanted, offering what it found.
-MAX_CANDIDATES_PER_NUMBER = 20
-
-
-def slot_stream(seed: bytes, size: int) -> Iterator[int]:
-    """The draw's slots: SHA-256(seed ‖ i) read as a 256-bit integer, modulo ``size``, plus
-    one. The modulo bias is below size / 2**256: nil."""
-    i = 0
-    while True:
-        digest = hashlib.sha256(seed + i.to_bytes(8, "big")).digest()
-        yield 1 + int.from_bytes(digest, "big") % size
-        i += 1
 
 
 def _claim(pool: Pool, slots: list[int], now: dt.datetime) -> dict[int, PlateNumber]:
@@ -141,10 +124,8 @@ def draw_numbers(*, actor: Actor, case: Case, plate_type: str = "") -> DrawResul
 
 @transaction.atomic
 def _draw(*, actor: Actor, case: Case, plate_type: str) -> DrawResult:
-    case = lock_case(case)
-    user = require_selector(actor, case)
-    require_plate_case(case)
-    require_not_banned(actor, case)
+    choosing = selection_case(actor=actor, case=case, holding_ok=True)
+    case, user = choosing.case, choosing.user
     plate_type = case_plate_type(case, plate_type)
     pool = pool_of(case, plate_type)
     # The pool's shared lock before any number row (locks.py: the order that keeps a draw
@@ -176,9 +157,9 @@ def _draw(*, actor: Actor, case: Case, plate_type: str) -> DrawResult:
     )
 
     # The seed follows from the committed day seed and the draw's own identity (its id).
-    seed = seeds.draw_seed(
+    seed = rules.draw_seed(
         bytes.fromhex(day_seed.secret),
-        seeds.draw_identity(pool.office.code, day_seed.day, draw.pk),
+        rules.draw_identity(pool.office.code, day_seed.day, draw.pk),
     )
     draw.seed = seed.hex()
     stream = slot_stream(seed, pool.size)
@@ -276,9 +257,7 @@ def pick_number(*, actor: Actor, draw: Draw, number: str) -> PlateNumber:
 
 @transaction.atomic
 def _pick(*, actor: Actor, draw: Draw, number: str) -> PlateNumber | DomainError:
-    case = lock_case(draw.case)
-    require_selector(actor, case)
-    require_plate_case(case)
+    case = selection_case(actor=actor, case=draw.case, banned_ok=True, holding_ok=True).case
     draw = Draw.objects.select_for_update().get(pk=draw.pk)
     now = clock.now()
     wanted = str(number).strip().upper().replace("·", "")

@@ -26,6 +26,7 @@ from cheguan.plates.models import (
     SelectionBan,
 )
 from cheguan.plates.services.holding import return_numbers
+from cheguan.plates.services.pool import return_retained
 from cheguan.workdays.services import add_working_days
 
 
@@ -128,8 +129,6 @@ def expire_offers(ids: list[int], *, at: dt.datetime) -> int:
 def sweep(*, batch: int = 1000) -> dict[str, int]:
     """Everything that has run out, in batches of locked rows (``SKIP LOCKED``: a number a
     draw is taking over right now is left to that draw)."""
-    from cheguan.plates.services.pool import return_retained
-
     now = clock.now()
     done = {"offers": 0, "holds": 0, "retained": 0}
     for key, state, fn in (

@@ -1,4 +1,4 @@
-"""What the draw, self-composition and retention share: the case lock, which numbers may be
+"""What the draw, self-composition and retention share: which numbers may be
 taken, numbers going back to the pool from offers, and a number becoming held for a case.
 One definition each, so the three ways to a held number cannot drift apart."""
 
@@ -9,16 +9,8 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 
-from cheguan.cases import locks as cases_locks
 from cheguan.cases.models import Case
 from cheguan.plates.models import Draw, DrawStatus, EventKind, NumberEvent, NumberState, PlateNumber
-
-
-def lock_case(case: Case) -> Case:
-    """The case under the one case lock (``cases.locks``, whose mode exists because of the
-    draw: a concurrent draw taking over this case's lapsed hold writes an event referencing
-    the case while this transaction waits for that draw's number row)."""
-    return cases_locks.lock_case(case, related=("service", "vehicle"))
 
 
 def drawable(now: dt.datetime) -> Q:

@@ -39,7 +39,7 @@ from cheguan.core.limits import limit, refuse
 from cheguan.plates import errors
 from cheguan.plates.conf import setting
 from cheguan.plates.models import Draw, DrawStatus, NumberState, PlateNumber, Pool
-from cheguan.plates.services.selection import type_words
+from cheguan.plates.rules import type_words
 
 RATE_WINDOW = dt.timedelta(minutes=1)
 

@@ -29,8 +29,7 @@ from cheguan.plates.models import (
     Pool,
     Segment,
 )
-from cheguan.plates.services.conditions import add_years
-from cheguan.plates.services.selection import plate_type_for, type_words
+from cheguan.plates.rules import OWNER, SERVICE_CODE, add_years, plate_type_for, type_words
 from cheguan.registry.models import Office, Vehicle
 from cheguan.registry.services.vehicle_fields import put_plate_number
 
@@ -310,8 +309,6 @@ def complete_selection(actor: Actor, case: Case) -> None:
     """The number is on the vehicle, so a selection case is done (办结): plates owns the
     service and completes its case itself (docs/adr/0013-owned-services.md); the case then
     counts in the figures and can be rated like any other."""
-    from cheguan.plates.services.start import OWNER, SERVICE_CODE
-
     service, status = Case.objects.filter(pk=case.pk).values_list("service__code", "status").get()
     if service != SERVICE_CODE:  # a transfer's own case: its clerk completes it
         return

@@ -48,25 +48,15 @@ from cheguan.plates.models import (
     NumberState,
     PlateNumber,
 )
-from cheguan.plates.services.conditions import (
-    add_years,
-    raise_all,
-    refuse_if_holding,
-    settlement_problems,
-)
+from cheguan.plates.rules import LEAVING_SERVICES, OPEN_STATUSES, add_years
+from cheguan.plates.services.conditions import raise_all, settlement_problems
 from cheguan.plates.services.expiry import end_of_working_days
-from cheguan.plates.services.holding import end_open_draws, hold, lock_case
-from cheguan.plates.services.selection import (
-    OPEN_STATUSES,
-    case_plate_type,
-    require_plate_case,
-    require_selector,
-)
+from cheguan.plates.services.guards import selection_case
+from cheguan.plates.services.holding import end_open_draws, hold
+from cheguan.plates.services.selection import case_plate_type
 from cheguan.registry.models import Person, Vehicle
 from cheguan.registry.services.vehicle_fields import take_plate_number_off
 
-# Catalogue services during which the number leaves the vehicle (转让, 注销, 迁出).
-LEAVING_SERVICES = frozenset({"transfer", "deregistration", "transfer_out"})
 KEEPING = Bi("保留原号牌", "keeping the number")
 
 
@@ -288,11 +278,8 @@ def use_retained(*, actor: Actor, case: Case, number: str) -> PlateNumber:
     least the usual ``HOLD_WORKING_DAYS``; a number held this way for another case of the
     same person (say, one withdrawn) moves to this case. Refused once ``retained_until``
     has passed."""
-    case = lock_case(case)
-    require_selector(actor, case)
-    require_plate_case(case)
-    now = clock.now()
-    refuse_if_holding(case, now)
+    choosing = selection_case(actor=actor, case=case, banned_ok=True)
+    case, now = choosing.case, choosing.now
     wanted = formats.normalise(number)[:16]
     years = setting("RETENTION_YEARS")
     plate = (

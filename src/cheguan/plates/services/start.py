@@ -19,12 +19,8 @@ from cheguan.core.actor import Actor
 from cheguan.core.errors import NOT_AUTHENTICATED
 from cheguan.plates import errors
 from cheguan.plates.models import PlateType
-from cheguan.plates.services.selection import OPEN_STATUSES, plate_type_for, type_words
+from cheguan.plates.rules import OPEN_STATUSES, OWNER, SERVICE_CODE, plate_type_for, type_words
 from cheguan.registry.models import Organisation, Person, Vehicle
-
-SERVICE_CODE = "plate_selection"
-# The label this app owns its catalogue service under (Service.owner; registered in apps.py).
-OWNER = "plates"
 
 
 @dataclass(frozen=True)

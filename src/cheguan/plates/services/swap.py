@@ -26,20 +26,21 @@ from cheguan.core.actor import Actor
 from cheguan.core.errors import Bi, DomainError
 from cheguan.plates import errors
 from cheguan.plates.models import EventKind, NumberEvent, NumberState, PlateNumber, Swap
-from cheguan.plates.services.conditions import (
+from cheguan.plates.rules import (
+    OPEN_STATUSES,
+    SWAP_SERVICES,
     add_years,
-    raise_all,
-    settlement_problems,
+    type_words,
     vehicle_words,
 )
-from cheguan.plates.services.holding import lock_case
+from cheguan.plates.services.conditions import raise_all, settlement_problems
+from cheguan.plates.services.guards import selection_case
 from cheguan.plates.services.pool import complete_selection
-from cheguan.plates.services.selection import OPEN_STATUSES, require_selector, type_words
+from cheguan.plates.services.start import start_selection
 from cheguan.registry import codes
 from cheguan.registry.models import Vehicle
 from cheguan.registry.services.vehicle_fields import exchange_plate_numbers
 
-SWAP_SERVICES = frozenset({"plate_selection"})
 SWAPPING = Bi("号牌号码互换", "a number swap")
 
 
@@ -131,8 +132,9 @@ def _problems(
 def swap_numbers(*, actor: Actor, case: Case, vehicle_a: Vehicle, vehicle_b: Vehicle) -> Swap:
     """Exchange the numbers of two of the applicant's vehicles (the applicant, the clerk
     assisting them, or a clerk of the office). Audited as ``plates.swapped``."""
-    case = lock_case(case)
-    require_selector(actor, case)
+    case = selection_case(
+        actor=actor, case=case, plate_case=False, banned_ok=True, holding_ok=True
+    ).case
     _require_swap_case(case)
     if vehicle_a.pk == vehicle_b.pk:
         raise errors.SWAP_SAME_VEHICLE(field="vehicle_b")
@@ -200,3 +202,11 @@ def swap_numbers(*, actor: Actor, case: Case, vehicle_a: Vehicle, vehicle_b: Veh
     )
     complete_selection(actor, case)  # a selection case's outcome is the exchange
     return swap
+
+
+@transaction.atomic
+def swap_cars(*, actor: Actor, vehicle_a: Vehicle, vehicle_b: Vehicle) -> Swap:
+    """The owner's swap, page and API alike: open (or find) the first car's selection case
+    (``start_selection``) and swap in it, all or nothing."""
+    case = start_selection(actor=actor, vehicle=vehicle_a).case
+    return swap_numbers(actor=actor, case=case, vehicle_a=vehicle_a, vehicle_b=vehicle_b)

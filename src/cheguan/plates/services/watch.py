@@ -31,7 +31,7 @@ from cheguan.core.actor import Actor
 from cheguan.core.errors import DomainError
 from cheguan.plates.conf import setting
 from cheguan.plates.models import Draw, NumberState, Pool
-from cheguan.plates.services.selection import type_words
+from cheguan.plates.rules import type_words
 from cheguan.registry.models import Organisation
 
 POOL_LOW = "plates.pool_low"

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from cheguan.core.actor import Actor
 from cheguan.plates import services
 from cheguan.plates.models import Pool
-from cheguan.plates.replay import verify_draws
+from cheguan.plates.queries.replay import verify_draws
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-/* The public draw log's check in the browser (ADR 0014), byte for byte as plates/seeds.py:
+/* The public draw log's check in the browser (ADR 0014), byte for byte as plates/rules.py:
    - commitment = SHA-256(day seed bytes), lowercase hex;
    - draw identity = UTF-8 "cheguan-draw-v1\n" + office code + "\n" + YYYY-MM-DD + "\n" + draw id;
    - draw seed = HMAC-SHA256(key = day seed bytes, message = identity);

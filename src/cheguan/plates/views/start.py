@@ -13,7 +13,7 @@ from cheguan.core.errors import DomainError
 from cheguan.core.pages import field_errors, pages
 from cheguan.core.permissions import require_citizen_context
 from cheguan.plates import queries, services
-from cheguan.plates.services.selection import plate_type_for
+from cheguan.plates.rules import plate_type_for
 from cheguan.registry import queries as registry_queries
 
 NEW_CAR = "new"  # the choice for a car that is not in the register yet

@@ -2,7 +2,7 @@
 a clerk in an assisted session); a clerk records a spouse's retention with the marriage date
 read off the certificate; and a kept number is used for a new car's case. Thin: the rules
 are ``plates.services.retain_number`` and ``use_retained`` (the same the API calls), the
-reads ``plates.keeping``.
+reads ``plates.queries``.
 """
 
 from __future__ import annotations
@@ -18,9 +18,8 @@ from cheguan.core.actor import actor_for
 from cheguan.core.errors import NOT_FOUND, DomainError, ValidationErrors
 from cheguan.core.pages import english, pages
 from cheguan.core.permissions import require, require_citizen_context
-from cheguan.plates import formats, keeping, queries, services
-from cheguan.plates.compose_views import refusals
-from cheguan.plates.models import PlateNumber
+from cheguan.plates import queries, services
+from cheguan.plates.views.common import refusals
 from cheguan.registry import queries as registry_queries
 
 
@@ -32,8 +31,8 @@ def _keep_page(request, *, errors=None, status=200):
         request,
         "plates/keep.html",
         {
-            "keepable": keeping.keepable(vehicles),
-            "kept": list(keeping.kept_for(actor.citizen)),
+            "keepable": queries.keepable(vehicles),
+            "kept": list(queries.kept_for(actor.citizen)),
             "errors": errors or [],
         },
         status=status,
@@ -79,7 +78,7 @@ def _use_kept_page(request, case, *, errors=None, status=200):
             "case": case,
             "service_name": case.service.name_in(lang),
             "state": queries.selection_of(actor, case),
-            "kept": list(keeping.kept_for(case.applicant_person)),
+            "kept": list(queries.kept_for(case.applicant_person)),
             "errors": errors or [],
         },
         status=status,
@@ -110,19 +109,6 @@ def use_kept(request, number: str):
 # --- the clerk: a spouse keeps the number (MVR Art 45) --------------------------------------
 
 
-def spouse_vehicle(actor, number: str):
-    """The vehicle a number was on (or is on), in the clerk's scope; else "not found"."""
-    wanted = formats.normalise(number)[:16]
-    plate = PlateNumber.objects.filter(number=wanted).first() if wanted else None
-    vehicle_id = plate.vehicle_id or plate.last_vehicle_id if plate is not None else None
-    vehicle = (
-        registry_queries.vehicles_for(actor).filter(pk=vehicle_id).first() if vehicle_id else None
-    )
-    if vehicle is None:
-        raise NOT_FOUND(field="number")
-    return vehicle
-
-
 @pages
 def spouse(request):
     """A clerk of the office, with the couple at the window: the number that leaves one
@@ -139,7 +125,7 @@ def spouse(request):
         except ValueError:
             married_on = None
         try:
-            vehicle = spouse_vehicle(actor, values["number"])
+            vehicle = queries.spouse_vehicle(actor, values["number"])
             spouse_person = registry_queries.find_person_by_document(
                 office=user.office, id_number=values["id_number"]
             )

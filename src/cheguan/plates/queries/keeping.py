@@ -1,8 +1,8 @@
 """Reads for keeping a number (保留原号牌): which of a person's vehicles have a number that
 left them (or is leaving, while a transfer, deregistration or move is open), and the numbers
 kept for a person. Nothing here changes state: ``plates.services.retain_number`` and
-``use_retained`` do, for the pages (``plates.keep_views``) and the API
-(``plates.keep_api``) alike."""
+``use_retained`` do, for the pages (``plates.views.keep``) and the API
+(``plates.api.numbers``) alike."""
 
 from __future__ import annotations
 
@@ -12,9 +12,12 @@ from django.db.models import QuerySet
 
 from cheguan.cases.models import Case
 from cheguan.core import clock
+from cheguan.core.actor import Actor
+from cheguan.core.errors import NOT_FOUND
+from cheguan.plates import formats
 from cheguan.plates.models import NumberState, PlateNumber
-from cheguan.plates.services.retention import LEAVING_SERVICES
-from cheguan.plates.services.selection import OPEN_STATUSES
+from cheguan.plates.rules import LEAVING_SERVICES, OPEN_STATUSES
+from cheguan.registry import queries as registry_queries
 from cheguan.registry.models import Person, Vehicle
 
 
@@ -68,3 +71,16 @@ def kept_for(person: Person | None) -> QuerySet[PlateNumber]:
         )
         .order_by("retained_until", "pk")
     )
+
+
+def spouse_vehicle(actor: Actor, number: str) -> Vehicle:
+    """The vehicle a number was on (or is on), in the clerk's scope; else "not found"."""
+    wanted = formats.normalise(number)[:16]
+    plate = PlateNumber.objects.filter(number=wanted).first() if wanted else None
+    vehicle_id = plate.vehicle_id or plate.last_vehicle_id if plate is not None else None
+    vehicle = (
+        registry_queries.vehicles_for(actor).filter(pk=vehicle_id).first() if vehicle_id else None
+    )
+    if vehicle is None:
+        raise NOT_FOUND(field="number")
+    return vehicle

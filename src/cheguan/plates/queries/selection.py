@@ -2,11 +2,12 @@
 
 - a case and its draws are found through ``cases.queries.get_case``: outside the caller's
   scope they are "not found", never "forbidden";
+- :func:`require_selector` says who may choose a number for a case, the same answer for
+  the services (``plates.services.guards``), the pages and the API;
 - :func:`selection_of` is what the draw page and ``GET …/selection`` show: the quota, the
   open draw, the held number, the self-composition checks left and a selection ban;
-- :func:`draw_log` is the public log of a day's draws, with the applicants masked, and
-  :func:`published_day_seeds` the day's committed seeds: the hash from the moment it is
-  committed, the secret itself only once the day has closed (ADR 0014).
+- :func:`actions_for` is what the actor may do with the case now (draw, pick, compose,
+  hold a composed number, use a kept one, swap): the pages show those buttons and no other.
 
 Nothing here changes state; the draw, the pick and the release are in ``plates.services``.
 """
@@ -15,21 +16,23 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 
+from cheguan.accounts.models import User
+from cheguan.accounts.partners import require_partner_authorised
 from cheguan.cases.models import Case
 from cheguan.cases.queries import get_case, my_cases
+from cheguan.cases.services.common import is_applicant
 from cheguan.core import clock
 from cheguan.core.actor import Actor
-from cheguan.core.errors import NOT_FOUND, DomainError
-from cheguan.core.masking import mask_name
-from cheguan.core.permissions import require_office
-from cheguan.plates import errors
+from cheguan.core.errors import NOT_AUTHENTICATED, NOT_FOUND, DomainError
+from cheguan.core.permissions import is_staff_of
+from cheguan.plates import errors, formats
 from cheguan.plates.conf import setting
 from cheguan.plates.models import (
     ComposeCheck,
-    DaySeed,
     Draw,
     DrawStatus,
     EventKind,
@@ -37,23 +40,16 @@ from cheguan.plates.models import (
     NumberState,
     PlateNumber,
     PlateType,
-    Pool,
-    Segment,
     SelectionBan,
 )
-from cheguan.plates.replay import draws_on
-from cheguan.plates.services.selection import (
+from cheguan.plates.rules import (
     OPEN_STATUSES,
     PLATE_SERVICES,
+    SWAP_SERVICES,
     is_online_self_service,
+    plate_case_refusal,
     plate_type_for,
-    require_plate_case,
-    require_selector,
 )
-from cheguan.registry.models import Office
-
-DRAW_LOG_MAX = 200  # rows per page of the public draw log (API and page)
-VERIFY_COMMAND = "cheguan plates verify-draws {day}"  # replays a day's draws from the log
 
 
 def type_name(plate_type: str) -> str:
@@ -67,11 +63,9 @@ def plate_case_for(actor: Actor, number: str) -> Case:
     """A case in the actor's scope whose service gives a plate number (closed ones too: their
     selection can still be read)."""
     case = get_case(actor, number)
-    try:
-        require_plate_case(case)
-    except DomainError as e:
-        if e.error is not errors.CASE_CLOSED:
-            raise
+    refusal = plate_case_refusal(case)
+    if refusal is not None and refusal.error is not errors.CASE_CLOSED:
+        raise refusal
     return case
 
 
@@ -84,6 +78,21 @@ def draw_for(actor: Actor, draw_id: int) -> Draw:
     return draw
 
 
+def require_selector(actor: Actor, case: Case) -> User:
+    """The applicant (a citizen, the clerk assisting them, the dealer that filed the case
+    for its customer) or a clerk of the case's office; returns the acting user. Anyone
+    else: not found."""
+    user = actor.user
+    if user is None or not user.is_authenticated:
+        raise NOT_AUTHENTICATED()
+    if is_applicant(actor, case):
+        require_partner_authorised(actor, service=case.service.code)
+        return user
+    if is_staff_of(user, "plates.process", case.office_id):
+        return user
+    raise NOT_FOUND(field="case")
+
+
 def may_select(actor: Actor, case: Case) -> bool:
     """The applicant (or the clerk assisting them, or the dealer that filed the case), or a
     clerk of the office: who may draw and pick for this case."""
@@ -92,6 +101,21 @@ def may_select(actor: Actor, case: Case) -> bool:
     except DomainError:
         return False
     return True
+
+
+def active_ban(case: Case, *, at: dt.datetime | None = None) -> SelectionBan | None:
+    """The ban from online selection the case's applicant is under now, if any."""
+    if case.applicant_person_id is None:
+        return None
+    return (
+        SelectionBan.objects.filter(
+            person_id=case.applicant_person_id,
+            ends_at__gt=at or clock.now(),
+            lifted_at__isnull=True,
+        )
+        .order_by("-ends_at")
+        .first()
+    )
 
 
 def plate_cases(actor: Actor) -> QuerySet[Case]:
@@ -145,15 +169,51 @@ class SelectionState:
             return False
         return last.status in {DrawStatus.OPEN, DrawStatus.EXPIRED}
 
+    @cached_property
+    def actions(self) -> Actions:
+        """What the actor may do with the case now (:func:`actions_of`)."""
+        return actions_of(self)
+
+
+@dataclass(frozen=True)
+class Actions:
+    """What an actor may do with a case now. Each answer is the one the service's first
+    checks give (``plates.services.guards``: who may choose, an open case that gives a
+    number, a ban from online selection, a number already held) plus the case's quotas; the
+    service may still refuse for what only it can see (an empty pool, a partner's limits,
+    a number that is not free)."""
+
+    draw: bool  # draw twenty numbers (again)
+    pick: bool  # pick one of the open draw's numbers
+    compose: bool  # check composed numbers
+    hold_composed: bool  # hold a number a check reported available
+    use_kept: bool  # hold a number kept for the applicant
+    swap: bool  # exchange the numbers of two of the applicant's cars
+
     @property
-    def can_draw(self) -> bool:
-        return (
-            self.is_open
-            and self.may_select
-            and self.held is None
-            and self.draws_left > 0
-            and not self.ban_applies
-        )
+    def names(self) -> list[str]:
+        return [name for name, allowed in vars(self).items() if allowed]
+
+
+def actions_of(state: SelectionState) -> Actions:
+    """The actions a selection state allows (see :class:`Actions`)."""
+    case = state.case
+    choosing = state.may_select and plate_case_refusal(case) is None
+    free = choosing and state.held is None  # a case holds one number at a time
+    online_ok = not state.ban_applies  # a ban closes drawing and composing online
+    return Actions(
+        draw=free and online_ok and state.draws_left > 0,
+        pick=free and state.open_draw is not None,
+        compose=free and online_ok and state.compose_checks_left > 0,
+        hold_composed=free and online_ok,
+        use_kept=free,
+        swap=state.may_select and state.is_open and case.service.code in SWAP_SERVICES,
+    )
+
+
+def actions_for(actor: Actor, case: Case) -> Actions:
+    """What ``actor`` may do with ``case`` now: the buttons the pages show."""
+    return selection_of(actor, case).actions
 
 
 def selection_of(actor: Actor, case: Case) -> SelectionState:
@@ -186,15 +246,7 @@ def selection_of(actor: Actor, case: Case) -> SelectionState:
         plate_type = last_draw.pool.plate_type
     else:
         plate_type = ""
-    ban = None
-    if case.applicant_person_id is not None:
-        ban = (
-            SelectionBan.objects.filter(
-                person_id=case.applicant_person_id, ends_at__gt=now, lifted_at__isnull=True
-            )
-            .order_by("-ends_at")
-            .first()
-        )
+    ban = active_ban(case, at=now)
     return SelectionState(
         case=case,
         plate_type=plate_type,
@@ -213,6 +265,39 @@ def selection_of(actor: Actor, case: Case) -> SelectionState:
         ban=ban,
         ban_applies=ban is not None and is_online_self_service(actor),
     )
+
+
+# --- self-composition ------------------------------------------------------------------------
+
+
+def compose_checks_of(case: Case) -> QuerySet[ComposeCheck]:
+    """The case's self-composition checks, newest first."""
+    return ComposeCheck.objects.filter(case=case).order_by("-checked_at", "-pk")
+
+
+def latest_compose_check(case: Case) -> ComposeCheck | None:
+    return compose_checks_of(case).first()
+
+
+def compose_results(check: ComposeCheck | None, *, lang: str) -> list[dict]:
+    """A check's answer as the page and the API show it: each number, available or why not."""
+    if check is None:
+        return []
+    return [
+        {
+            "number": r["number"],
+            "display": formats.display(r["number"]),
+            "available": r["available"],
+            "problems": [
+                {"code": p["code"], "message": p["en" if lang == "en" else "zh"]}
+                for p in r["problems"]
+            ],
+        }
+        for r in check.results
+    ]
+
+
+# --- the local rules, as the pages state them ---------------------------------------------------
 
 
 def selection_rules() -> dict[str, int]:
@@ -237,119 +322,3 @@ def pooled_types() -> list[tuple[str, str]]:
         PlateType.LARGE_NEW_ENERGY,
     ]
     return [(t.value, str(t.label)) for t in order]
-
-
-# --- the public draw log --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DrawLogPage:
-    day: dt.date
-    office: Office | None
-    total: int
-    limit: int
-    offset: int
-    draws: list[Draw]
-
-
-def office_by_code(code: str) -> Office | None:
-    """The office a public page names (``?office=330200``); none named: every office."""
-    if not code:
-        return None
-    office = Office.objects.filter(code=code[:12]).first()
-    if office is None:
-        raise NOT_FOUND(field="office")
-    return office
-
-
-def draw_log(
-    day: dt.date, *, office: Office | None = None, limit: int = 50, offset: int = 0
-) -> DrawLogPage:
-    """The draws of an office-local day, in the order they were made."""
-    limit = max(1, min(limit, DRAW_LOG_MAX))
-    offset = max(0, offset)
-    draws = draws_on(day, office_id=office.pk if office is not None else None).select_related(
-        "pool__office", "applicant_person", "case__applicant_organisation"
-    )
-    return DrawLogPage(
-        day=day,
-        office=office,
-        total=draws.count(),
-        limit=limit,
-        offset=offset,
-        draws=list(draws[offset : offset + limit]),
-    )
-
-
-@dataclass(frozen=True)
-class PublishedDaySeed:
-    office: Office
-    day: dt.date
-    commitment: str
-    committed_at: dt.datetime
-    secret: str | None  # None until the day has closed (office-local)
-
-
-def published_day_seeds(day: dt.date, *, office: Office | None = None) -> list[PublishedDaySeed]:
-    """The day's committed seeds, as the public may see them: never today's secret."""
-    rows = DaySeed.objects.select_related("office").filter(day=day)
-    if office is not None:
-        rows = rows.filter(office=office)
-    closed = day < clock.today()
-    return [
-        PublishedDaySeed(
-            office=row.office,
-            day=row.day,
-            commitment=row.commitment,
-            committed_at=row.committed_at,
-            secret=row.secret if closed else None,
-        )
-        for row in rows.order_by("office__code")
-    ]
-
-
-def masked_applicant(draw: Draw) -> str:
-    """The applicant as the public log shows them: 王*国 (an organisation masked alike)."""
-    if draw.applicant_person is not None:
-        return mask_name(draw.applicant_person.name)
-    organisation = draw.case.applicant_organisation
-    return mask_name(organisation.name) if organisation is not None else ""
-
-
-# --- the pool (admin) -----------------------------------------------------------------------
-
-
-def segments_of(actor: Actor) -> QuerySet[Segment]:
-    """The segments released into the admin's office's pools, newest first."""
-    office_id = require_office(actor.user, "plates.manage_pool")
-    return Segment.objects.select_related("pool", "released_by").filter(pool__office_id=office_id)
-
-
-@dataclass(frozen=True)
-class PoolSummary:
-    pool: Pool
-    counts: dict[str, int]  # numbers per state
-
-    @property
-    def plate_type_name(self) -> str:
-        return type_name(self.pool.plate_type)
-
-    @property
-    def in_state_order(self) -> list[int]:
-        return [self.counts[state] for state in NumberState.values]
-
-
-def pools_of(actor: Actor) -> list[PoolSummary]:
-    """Each pool of the admin's office with its numbers per state."""
-    office_id = require_office(actor.user, "plates.manage_pool")
-    pools = list(Pool.objects.filter(office_id=office_id).order_by("plate_type"))
-    rows = (
-        PlateNumber.objects.filter(pool__in=pools)
-        .values("pool_id", "state")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    counts: dict[int, dict[str, int]] = {p.pk: dict.fromkeys(NumberState.values, 0) for p in pools}
-    for row in rows:
-        counts[row["pool_id"]][row["state"]] = row["n"]
-    return [PoolSummary(pool=p, counts=counts[p.pk]) for p in pools]

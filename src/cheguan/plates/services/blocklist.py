@@ -3,15 +3,13 @@
 searched in the serial, with its reason and scope — not for self-composition, or never
 released at all — and deactivates it later. Both are audited.
 
-The patterns are read by :mod:`cheguan.plates.formats.composition`.
+What a pattern and its reason must be: ``plates.rules``; the office's patterns:
+``plates.queries.patterns_of``; they are applied by :mod:`cheguan.plates.formats.composition`.
 """
 
 from __future__ import annotations
 
-import re
-
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 
 from cheguan.audit.services import record
 from cheguan.core import clock
@@ -20,58 +18,7 @@ from cheguan.core.errors import INVALID_INPUT, NOT_FOUND, Bi
 from cheguan.core.permissions import require_staff_of
 from cheguan.plates import errors
 from cheguan.plates.models import BlockedPattern, BlockScope
-
-MAX_PATTERN_LENGTH = 60  # BlockedPattern.pattern's column
-MIN_REASON_LENGTH = 2
-MAX_REASON_LENGTH = 120
-
-
-def validate_pattern(pattern: object) -> str:
-    """The pattern, stripped, or ``plates.bad_pattern`` saying what is wrong with it."""
-    if not isinstance(pattern, str) or not pattern.strip():
-        raise errors.BAD_PATTERN(field="pattern", reason=Bi("没有填写。", "it is empty."))
-    pattern = pattern.strip()
-    if not pattern.isprintable():
-        raise errors.BAD_PATTERN(
-            field="pattern",
-            reason=Bi("含有控制字符。", "it contains a control character."),
-        )
-    if len(pattern) > MAX_PATTERN_LENGTH:
-        raise errors.BAD_PATTERN(
-            field="pattern",
-            reason=Bi(f"有{len(pattern)}个字符。", f"it has {len(pattern)} characters."),
-        )
-    try:
-        regex = re.compile(pattern)
-    except (re.error, RecursionError, OverflowError) as e:
-        detail = getattr(e, "msg", "") or type(e).__name__
-        raise errors.BAD_PATTERN(
-            field="pattern",
-            reason=Bi(
-                f"不是有效的正则表达式（{detail}）。", f"it is not a valid expression ({detail})."
-            ),
-        ) from None
-    if regex.search("") is not None:
-        raise errors.BAD_PATTERN(
-            field="pattern",
-            reason=Bi(
-                "它能匹配空序号，因而会禁用所有号码。",
-                "it matches an empty serial, so it would block every number.",
-            ),
-        )
-    return pattern
-
-
-def _reason(reason: object) -> str:
-    text = reason.strip() if isinstance(reason, str) else ""
-    if not MIN_REASON_LENGTH <= len(text) <= MAX_REASON_LENGTH or not text.isprintable():
-        raise errors.PATTERN_REASON_REQUIRED(field="reason")
-    return text
-
-
-def patterns_of(office, *, include_inactive: bool = True) -> QuerySet[BlockedPattern]:
-    rows = BlockedPattern.objects.filter(office=office).select_related("created_by")
-    return rows if include_inactive else rows.filter(active=True)
+from cheguan.plates.rules import pattern_reason, validate_pattern
 
 
 @transaction.atomic
@@ -84,7 +31,7 @@ def add_pattern(
         actor.user, "plates.manage_pool", office.pk if office is not None else None, field="office"
     )
     pattern = validate_pattern(pattern)
-    reason = _reason(reason)
+    reason = pattern_reason(reason)
     if scope not in BlockScope.values:
         raise INVALID_INPUT(
             field="scope", detail=Bi("范围应为 compose 或 all", "scope is compose or all")

@@ -1,13 +1,12 @@
 """号牌号码互换 page: an owner (a citizen, or a clerk in an assisted session) exchanges the
-numbers of two of their cars. Thin: the swap is made in a plate-selection case of the first
-car (``plates.services.start_selection`` opens it, or finds the car's open one) by
-``plates.services.swap_numbers``, the same functions ``plates.swap_api`` calls.
+numbers of two of their cars. Thin: ``plates.services.swap_cars`` opens a plate-selection
+case of the first car (or finds its open one) and swaps in it, the same service
+``plates.api.numbers`` calls.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -17,17 +16,8 @@ from cheguan.core.pages import pages
 from cheguan.core.permissions import require_citizen_context
 from cheguan.plates import errors as plate_errors
 from cheguan.plates import services
-from cheguan.plates.compose_views import refusals
+from cheguan.plates.views.common import refusals
 from cheguan.registry import queries as registry_queries
-
-
-def swap_for(actor, vehicle_a, vehicle_b):
-    """Open (or find) the first car's selection case and swap in it, all or nothing."""
-    with transaction.atomic():
-        case = services.start_selection(actor=actor, vehicle=vehicle_a).case
-        return services.swap_numbers(
-            actor=actor, case=case, vehicle_a=vehicle_a, vehicle_b=vehicle_b
-        )
 
 
 @pages
@@ -49,7 +39,7 @@ def swap(request):
             errors = [plate_errors.SWAP_SAME_VEHICLE(field="vehicle")]
         else:
             try:
-                done = swap_for(actor, picked[0], picked[1])
+                done = services.swap_cars(actor=actor, vehicle_a=picked[0], vehicle_b=picked[1])
             except (DomainError, ValidationErrors) as e:
                 errors = refusals(e)
             else:

@@ -5,110 +5,39 @@ the number of a car sold or scrapped, a spouse's retention, use a kept number) a
 Scoping: a case through ``plates.queries.plate_case_for``, a vehicle or person through
 ``registry.queries`` (404 outside the caller's scope). Rules: ``plates.services``, the same
 functions the pages call.
+
+Operation ids are spelled out: they keep the names they had before the API became a
+package (``docs/openapi.json``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.db import transaction
 from django.utils.translation import get_language
-from ninja import Field, Path, Router, Status
+from ninja import Path, Router, Status
 
 from cheguan.core.actor import actor_for
 from cheguan.core.errors import NOT_FOUND
-from cheguan.core.schemas import DB_INT_MAX, ERRORS, Schema
-from cheguan.plates import keeping, queries, services
-from cheguan.plates.compose_views import result_rows
+from cheguan.core.schemas import DB_INT_MAX, ERRORS
+from cheguan.plates import queries, services
+from cheguan.plates.api.selection import CASE_NUMBER
 from cheguan.plates.conf import setting
 from cheguan.plates.models import ComposeCheck, PlateNumber
-from cheguan.plates.selection_api import CASE_NUMBER, PickOut
+from cheguan.plates.schemas import (
+    ComposeCheckOut,
+    ComposeIn,
+    ComposeStateOut,
+    KeepIn,
+    KeptOut,
+    NumberIn,
+    PickOut,
+    SwapIn,
+    SwapOut,
+)
 from cheguan.registry import queries as registry_queries
 
 router = Router(tags=["plates"])
 
 VEHICLE_ID = Path(..., ge=1, le=DB_INT_MAX, description="the vehicle's id")
-
-
-# --- schemas --------------------------------------------------------------------------------
-
-
-class ComposeIn(Schema):
-    numbers: list[str] = Field(
-        ...,
-        max_length=20,
-        description="up to 5 numbers (settings), as printed or stored: 浙B·A1234, 浙BA1234",
-    )
-    plate_type: str = Field(
-        "",
-        max_length=2,
-        description="02 small or 52 small new-energy; optional when the case has a vehicle",
-    )
-
-
-class ComposeProblemOut(Schema):
-    code: str
-    message: str = Field(description="in the request's language (Accept-Language)")
-
-
-class ComposeResultOut(Schema):
-    number: str
-    display: str
-    available: bool = Field(description="true: it can be held now (POST …/compose/hold)")
-    problems: list[ComposeProblemOut] = Field(description="every reason it is not available")
-
-
-class ComposeCheckOut(Schema):
-    check_id: int
-    checked_at: dt.datetime
-    results: list[ComposeResultOut]
-    checks_left: int
-
-
-class ComposeStateOut(Schema):
-    case: str
-    checks_per_case: int
-    checks_left: int
-    numbers_per_check: int
-    checks: list[ComposeCheckOut] = Field(description="this case's checks, newest first")
-
-
-class NumberIn(Schema):
-    number: str = Field(..., max_length=16, description="浙BA1234 or 浙B·A1234")
-
-
-class KeepIn(Schema):
-    spouse_person_id: int | None = Field(
-        None,
-        ge=1,
-        le=DB_INT_MAX,
-        description="a clerk at the window: keep it for the owner's spouse (MVR Art 45)",
-    )
-    married_on: dt.date | None = Field(
-        None, description="with spouse_person_id: the date on the marriage certificate"
-    )
-
-
-class KeptOut(Schema):
-    number: str
-    display: str
-    plate_type: str
-    retained_until: dt.date = Field(description="use it for a new car by this day")
-    held_for_case: str | None = Field(description="the case it is held for, if any")
-
-
-class SwapIn(Schema):
-    vehicle_a_id: int = Field(..., ge=1, le=DB_INT_MAX)
-    vehicle_b_id: int = Field(..., ge=1, le=DB_INT_MAX)
-
-
-class SwapOut(Schema):
-    case: str = Field(description="the selection case the swap was made in")
-    vehicle_a_id: int
-    vehicle_b_id: int
-    vehicle_a_number: str = Field(description="the number now on vehicle A (B's before)")
-    vehicle_b_number: str = Field(description="the number now on vehicle B (A's before)")
-    swapped_at: dt.datetime
 
 
 # --- shaping ----------------------------------------------------------------------------------
@@ -122,7 +51,7 @@ def _check_out(check: ComposeCheck, left: int) -> dict:
     return {
         "check_id": check.pk,
         "checked_at": check.checked_at,
-        "results": result_rows(check, lang=_lang()),
+        "results": queries.compose_results(check, lang=_lang()),
         "checks_left": left,
     }
 
@@ -159,13 +88,17 @@ def _vehicles(actor):
 # --- 自编自选 -----------------------------------------------------------------------------------
 
 
-@router.get("/cases/{case_number}/compose", response={200: ComposeStateOut, **ERRORS})
+@router.get(
+    "/cases/{case_number}/compose",
+    response={200: ComposeStateOut, **ERRORS},
+    operation_id="cheguan_plates_numbers_api_compose_state",
+)
 def compose_state(request, case_number: str = CASE_NUMBER):
     """The case's self-composition checks, newest first, and how many are left."""
     actor = actor_for(request)
     case = queries.plate_case_for(actor, case_number)
     left = services.compose_checks_left(case)
-    checks = ComposeCheck.objects.filter(case=case).order_by("-checked_at", "-pk")
+    checks = queries.compose_checks_of(case)
     return {
         "case": case.number,
         "checks_per_case": setting("COMPOSE_CHECKS_PER_CASE"),
@@ -175,7 +108,11 @@ def compose_state(request, case_number: str = CASE_NUMBER):
     }
 
 
-@router.post("/cases/{case_number}/compose/checks", response={201: ComposeCheckOut, **ERRORS})
+@router.post(
+    "/cases/{case_number}/compose/checks",
+    response={201: ComposeCheckOut, **ERRORS},
+    operation_id="cheguan_plates_numbers_api_compose_check",
+)
 def compose_check(request, payload: ComposeIn, case_number: str = CASE_NUMBER):
     """Check up to 5 composed numbers (settings): each is available or every reason it is
     not. Each check counts against the case's 20 (settings); holds nothing. Too many
@@ -190,7 +127,11 @@ def compose_check(request, payload: ComposeIn, case_number: str = CASE_NUMBER):
     return Status(201, _check_out(check, services.compose_checks_left(case)))
 
 
-@router.post("/cases/{case_number}/compose/hold", response={200: PickOut, **ERRORS})
+@router.post(
+    "/cases/{case_number}/compose/hold",
+    response={200: PickOut, **ERRORS},
+    operation_id="cheguan_plates_numbers_api_compose_hold",
+)
 def compose_hold(request, payload: NumberIn, case_number: str = CASE_NUMBER):
     """Hold a number one of the case's checks reported available, as a pick from a draw is
     held. Not checked first: 409 ``plates.compose_not_checked``."""
@@ -203,14 +144,20 @@ def compose_hold(request, payload: NumberIn, case_number: str = CASE_NUMBER):
 # --- 保留原号牌 -------------------------------------------------------------------------------
 
 
-@router.get("/kept", response={200: list[KeptOut], **ERRORS})
+@router.get(
+    "/kept", response={200: list[KeptOut], **ERRORS}, operation_id="cheguan_plates_numbers_api_kept"
+)
 def kept(request):
     """The numbers kept for the citizen being served (themself, or the one assisted)."""
     actor = actor_for(request)
-    return [_kept_out(p) for p in keeping.kept_for(actor.citizen)]
+    return [_kept_out(p) for p in queries.kept_for(actor.citizen)]
 
 
-@router.post("/vehicles/{vehicle_id}/keep", response={201: KeptOut, **ERRORS})
+@router.post(
+    "/vehicles/{vehicle_id}/keep",
+    response={201: KeptOut, **ERRORS},
+    operation_id="cheguan_plates_numbers_api_keep",
+)
 def keep(request, payload: KeepIn, vehicle_id: int = VEHICLE_ID):
     """Keep the number that left (or is leaving) the vehicle, for its owner (MVR Art 44);
     or, a clerk of the office with spouse_person_id and married_on, for the owner's spouse
@@ -228,7 +175,11 @@ def keep(request, payload: KeepIn, vehicle_id: int = VEHICLE_ID):
     return Status(201, _kept_out(plate))
 
 
-@router.post("/cases/{case_number}/kept/use", response={200: PickOut, **ERRORS})
+@router.post(
+    "/cases/{case_number}/kept/use",
+    response={200: PickOut, **ERRORS},
+    operation_id="cheguan_plates_numbers_api_use_kept",
+)
 def use_kept(request, payload: NumberIn, case_number: str = CASE_NUMBER):
     """Hold a number kept for the case's applicant for this case, to the end of its
     retention (at least the usual hold). Not theirs: 409 ``plates.not_retained``."""
@@ -241,7 +192,9 @@ def use_kept(request, payload: NumberIn, case_number: str = CASE_NUMBER):
 # --- 号牌号码互换 -------------------------------------------------------------------------------
 
 
-@router.post("/swaps", response={201: SwapOut, **ERRORS})
+@router.post(
+    "/swaps", response={201: SwapOut, **ERRORS}, operation_id="cheguan_plates_numbers_api_swap"
+)
 def swap(request, payload: SwapIn):
     """Exchange the numbers of two of the owner's cars, in a selection case of vehicle A
     (opened, or its open one). Every failing condition is answered, each with its code."""
@@ -249,13 +202,11 @@ def swap(request, payload: SwapIn):
     vehicles = _vehicles(actor)
     a = registry_queries.get_or_404(vehicles, pk=payload.vehicle_a_id)
     b = registry_queries.get_or_404(vehicles, pk=payload.vehicle_b_id)
-    with transaction.atomic():
-        case = services.start_selection(actor=actor, vehicle=a).case
-        done = services.swap_numbers(actor=actor, case=case, vehicle_a=a, vehicle_b=b)
+    done = services.swap_cars(actor=actor, vehicle_a=a, vehicle_b=b)
     return Status(
         201,
         {
-            "case": case.number,
+            "case": done.case.number,
             "vehicle_a_id": a.pk,
             "vehicle_b_id": b.pk,
             "vehicle_a_number": done.number_b,

@@ -1,7 +1,7 @@
 """自编自选 pages: the applicant (a citizen, a clerk in an assisted session, a dealer for its
 customer, or a clerk of the office) composes up to five numbers, sees which of them are
 available, and holds one. Thin: the rules are ``plates.services.check_composed`` and
-``hold_composed``, the same functions ``plates.compose_api`` calls.
+``hold_composed``, the same functions ``plates.api.numbers`` calls.
 """
 
 from __future__ import annotations
@@ -16,16 +16,7 @@ from cheguan.core.errors import DomainError, ValidationErrors
 from cheguan.core.pages import english, pages
 from cheguan.plates import formats, queries, services
 from cheguan.plates.conf import setting
-from cheguan.plates.models import ComposeCheck
-
-
-def refusals(error: DomainError | ValidationErrors) -> list[DomainError]:
-    """A service's refusal as a list the page shows in full; "not found" stays an error page."""
-    found = error.errors if isinstance(error, ValidationErrors) else [error]
-    for e in found:
-        if e.status in {401, 403, 404}:
-            raise e
-    return found
+from cheguan.plates.views.common import refusals
 
 
 def with_prefix(raw: str, prefix: str) -> str:
@@ -36,29 +27,11 @@ def with_prefix(raw: str, prefix: str) -> str:
     return number
 
 
-def result_rows(check: ComposeCheck | None, *, lang: str) -> list[dict]:
-    """A check's answer as the page and the API show it: each number, available or why not."""
-    if check is None:
-        return []
-    return [
-        {
-            "number": r["number"],
-            "display": formats.display(r["number"]),
-            "available": r["available"],
-            "problems": [
-                {"code": p["code"], "message": p["en" if lang == "en" else "zh"]}
-                for p in r["problems"]
-            ],
-        }
-        for r in check.results
-    ]
-
-
 def _compose_page(request, case, *, errors=None, typed=None, status=200):
     actor = actor_for(request)
     state = queries.selection_of(actor, case)
     lang = "en" if english(request) else "zh-hans"
-    latest = ComposeCheck.objects.filter(case=case).order_by("-checked_at", "-pk").first()
+    latest = queries.latest_compose_check(case)
     most = setting("COMPOSE_NUMBERS_PER_CHECK")
     typed = (typed or []) + [""] * most
     prefix = case.office.plate_prefix
@@ -71,7 +44,9 @@ def _compose_page(request, case, *, errors=None, typed=None, status=200):
             "state": state,
             "prefix": prefix,
             "inputs": [{"n": i + 1, "value": typed[i]} for i in range(most)],
-            "results": sorted(result_rows(latest, lang=lang), key=lambda r: not r["available"]),
+            "results": sorted(
+                queries.compose_results(latest, lang=lang), key=lambda r: not r["available"]
+            ),
             "checked_at": latest.checked_at if latest is not None else None,
             "types": [
                 (t, label) for t, label in queries.pooled_types() if t in setting("COMPOSE_TYPES")

@@ -24,7 +24,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from cheguan.core import clock
-from cheguan.plates import seeds
+from cheguan.plates import rules
 from cheguan.plates.conf import setting
 from cheguan.plates.models import (
     DaySeed,
@@ -34,7 +34,7 @@ from cheguan.plates.models import (
     PlateNumber,
     SlotArchive,
 )
-from cheguan.plates.services.draw import (
+from cheguan.plates.rules import (
     BUSY,
     MAX_CANDIDATES_PER_NUMBER,
     OFFERED,
@@ -67,7 +67,7 @@ def day_seed_problems(day_seed: DaySeed) -> list[str]:
         secret = bytes.fromhex(day_seed.secret)
     except ValueError:
         return [f"the day seed of {day_seed.day} is not hex"]
-    if len(secret) != 32 or seeds.commitment_of(secret) != day_seed.commitment:
+    if len(secret) != 32 or rules.commitment_of(secret) != day_seed.commitment:
         return [f"the day seed of {day_seed.day} does not match its published commitment"]
     return []
 
@@ -84,8 +84,8 @@ def seed_problems(draw: Draw) -> list[str]:
         problems.append("the draw names another office's or another day's seed")
     if day_seed.committed_at > draw.drawn_at:
         problems.append("the day seed was committed after the draw")
-    identity = seeds.draw_identity(draw.pool.office.code, day_seed.day, draw.pk)
-    if seeds.draw_seed(bytes.fromhex(day_seed.secret), identity).hex() != draw.seed:
+    identity = rules.draw_identity(draw.pool.office.code, day_seed.day, draw.pk)
+    if rules.draw_seed(bytes.fromhex(day_seed.secret), identity).hex() != draw.seed:
         problems.append("the seed is not the one the day's committed seed gives this draw")
     return problems
 

@@ -5,41 +5,30 @@ where a selection case is opened; ``POST /api/cases/open`` answers 409
 ``cases.owned_service`` for it. Scoping: the vehicle, person and organisation are looked up
 in the caller's scope (``registry.queries``: 404 outside it). Rule:
 ``plates.services.start_selection``.
+
+Operation ids are spelled out: they keep the names they had before the API became a
+package (``docs/openapi.json``).
 """
 
 from __future__ import annotations
 
-from ninja import Field, Router, Status
+from ninja import Router, Status
 
 from cheguan.core.actor import actor_for
-from cheguan.core.schemas import DB_INT_MAX, ERRORS, Schema
+from cheguan.core.schemas import ERRORS
 from cheguan.plates import queries, services
-from cheguan.plates.selection_api import SelectionOut, selection_out
+from cheguan.plates.api.selection import selection_out
+from cheguan.plates.schemas import SelectionOut, StartIn
 from cheguan.registry import queries as registry_queries
 
 router = Router(tags=["plates"])
-
-
-class StartIn(Schema):
-    vehicle_id: int | None = Field(
-        None, ge=1, le=DB_INT_MAX, description="a vehicle in the register: its type decides"
-    )
-    plate_type: str = Field(
-        "",
-        max_length=2,
-        description="02 small, 52 small new-energy, 01 large, 51 large new-energy; optional "
-        "(a car not registered yet names it when it draws)",
-    )
-    applicant_person_id: int | None = Field(
-        None, ge=1, le=DB_INT_MAX, description="staff and partners only: who applies"
-    )
-    applicant_organisation_id: int | None = Field(None, ge=1, le=DB_INT_MAX)
 
 
 @router.post(
     "/selections",
     response={200: SelectionOut, 201: SelectionOut, **ERRORS},
     summary="Start a plate-number selection (机动车号牌号码选取)",
+    operation_id="cheguan_plates_start_api_start",
 )
 def start(request, payload: StartIn):
     """Open a selection case for a vehicle of the register or a car not registered yet, and
