@@ -129,6 +129,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Behind PgBouncer in transaction mode a cursor cannot outlive its transaction:
+    # .iterator() then reads in chunks without server-side cursors (docs/scale.md).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = _flag("CHEGUAN_PGBOUNCER")
 
 # Streaming replicas of the PostgreSQL primary (comma-separated URLs): the public read-only
 # paths below read from one (cheguan.core.replicas; docs/scale.md). A client that wrote is
