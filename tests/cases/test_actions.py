@@ -67,7 +67,7 @@ ATTEMPTS = {
         upload=pdf_upload(),
     ),
     A.ACCEPT: lambda actor, case: services.accept_case(
-        actor=actor, case=case, rongque=bool(services.missing_requirements(case))
+        actor=actor, case=case, rongque=bool(queries.missing_requirements(case))
     ),
     A.NOTICE: lambda actor, case: services.issue_notice(
         actor=actor, case=case, items=_notice_items(case)

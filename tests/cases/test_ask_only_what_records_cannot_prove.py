@@ -13,7 +13,7 @@ import pytest
 from cheguan.accounts.services import open_assisted_session
 from cheguan.cases import services
 from cheguan.cases.models import CaseDocument, DocumentStatus
-from cheguan.cases.queries import requirement_states
+from cheguan.cases.queries import missing_requirements, requirement_states
 from cheguan.registry.models import InsurancePolicy
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +121,7 @@ def test_what_the_page_shows_as_verified_is_what_submitting_files(world, upload)
         )
     )
     assert shown == filed == {"identity", "insurance"}
-    assert services.missing_requirements(case) == []
+    assert missing_requirements(case) == []
 
 
 def test_after_submitting_only_the_filed_documents_count(world):

@@ -5,6 +5,7 @@ import pytest
 from cheguan.audit.models import AuditEvent
 from cheguan.cases import services
 from cheguan.cases.models import Case, CaseStatus, CaseTransition, Channel
+from cheguan.cases.queries import current_documents, missing_requirements
 from cheguan.cases.rules import TRANSITIONS
 from cheguan.cases.services.common import transition
 from cheguan.core.actor import Actor
@@ -86,8 +87,8 @@ def test_submitting_verifies_identity_insurance_and_tax_from_records_first(world
         owner="inspection",
     )
     services.submit_case(actor=world.citizen, case=case, owner="inspection")
-    assert services.missing_requirements(case) == []
-    refs = sorted(services.current_documents(case).values_list("data_reference", flat=True))
+    assert missing_requirements(case) == []
+    refs = sorted(current_documents(case).values_list("data_reference", flat=True))
     assert refs == ["insurance:PDZA2026001", f"person:{world.person.pk}", "tax:2026:paid"]
 
 
@@ -99,7 +100,7 @@ def test_without_insurance_records_the_paper_proof_is_still_asked_for(world):
         owner="inspection",
     )
     services.submit_case(actor=world.citizen, case=case, owner="inspection")
-    assert [r.code for r in services.missing_requirements(case)] == ["insurance", "vehicle_tax"]
+    assert [r.code for r in missing_requirements(case)] == ["insurance", "vehicle_tax"]
 
 
 def test_a_complete_case_is_accepted_and_completed_with_its_processing_time(world, clock):

@@ -42,6 +42,36 @@ from cheguan.workdays.services import add_working_days
 NEAR_DEADLINE_WORKING_DAYS = 2  # a commitment this close to its deadline is "near"
 
 
+def is_applicant(actor: Actor, case: Case) -> bool:
+    """The applicant themself, a clerk assisting them, or the applicant organisation's agent —
+    or the partner that filed the case for its customer."""
+    citizen = actor.citizen
+    if (
+        case.applicant_person_id is not None
+        and citizen is not None
+        and citizen.pk == case.applicant_person_id
+    ):
+        return True
+    user = actor.user
+    if user is not None and user.is_partner and user.organisation_id is not None:
+        if case.applicant_organisation_id == user.organisation_id:
+            return True
+        if case.created_by is not None and case.created_by.organisation_id == user.organisation_id:
+            return True
+    return False
+
+
+def current_documents(case: Case):
+    return CaseDocument.objects.filter(case=case, superseded=False).exclude(
+        status=DocumentStatus.REJECTED
+    )
+
+
+def missing_requirements(case: Case) -> list[DocumentRequirement]:
+    have = set(current_documents(case).values_list("requirement_id", flat=True))
+    return [r for r in case.service.requirements.all() if r.pk not in have]
+
+
 def _select(qs: QuerySet[Case]) -> QuerySet[Case]:
     return qs.select_related(
         "service", "office", "applicant_person", "applicant_organisation", "vehicle"
@@ -117,8 +147,6 @@ def actions_for(actor: Actor, case: Case) -> frozenset[str]:
     (a reason's length, a document's file, 容缺 days) is not foreseen: an offered action
     can still be refused for what was typed."""
     from cheguan.accounts.partners import require_partner_authorised
-    from cheguan.cases.services.common import is_applicant
-    from cheguan.cases.services.documents import missing_requirements
     from cheguan.core.errors import DomainError
 
     A = rules.Action
@@ -227,7 +255,6 @@ def requirement_states(
     and vehicle), and whether the applicant must upload it. What the records prove today is
     never asked for: the same check ``services.verify_by_data`` files on submitting. Once a
     case is submitted only its filed documents count (the clerk decides on those)."""
-    from cheguan.cases.services.documents import current_documents
 
     current: dict[int, CaseDocument] = {}
     prospective = True

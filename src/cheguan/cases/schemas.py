@@ -21,7 +21,12 @@ from cheguan.cases.models import (
     Visit,
 )
 from cheguan.cases.owners import route_for
-from cheguan.cases.queries import applicant_label, requirement_states
+from cheguan.cases.queries import (
+    applicant_label,
+    current_documents,
+    missing_requirements,
+    requirement_states,
+)
 from cheguan.cases.rules import RATEABLE_STATUSES
 from cheguan.core.schemas import Schema
 
@@ -307,10 +312,9 @@ class CaseDetailOut(CaseOut):
                 }
                 for state in requirement_states(case=case)
             ],
-            "missing": [r.code for r in services.missing_requirements(case)],
+            "missing": [r.code for r in missing_requirements(case)],
             "documents": [
-                DocumentOut.of(d)
-                for d in services.current_documents(case).select_related("requirement")
+                DocumentOut.of(d) for d in current_documents(case).select_related("requirement")
             ],
             "notices": [NoticeOut.of(n) for n in case.notices.all()],
             "commitment": CommitmentOut.of(commitment) if commitment else None,

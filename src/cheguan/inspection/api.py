@@ -14,7 +14,7 @@ from django.http import FileResponse
 from ninja import Field, File, Form, Path, Query, Router, Status
 from ninja.files import UploadedFile
 
-from cheguan.cases import services as case_services
+from cheguan.cases.queries import current_documents
 from cheguan.core import clock
 from cheguan.core.actor import actor_for
 from cheguan.core.errors import NOT_FOUND
@@ -214,7 +214,7 @@ FILE_TYPES: dict[str, dict] = {"application/pdf": {}, "image/jpeg": {}, "image/p
 def check_document(request, number: str = NUMBER, code: str = Path(..., max_length=40)):
     """Clerks: the uploaded proof itself (PDF, JPEG or PNG)."""
     case = queries.proof_check_for(actor_for(request), number)
-    document = case_services.current_documents(case).filter(requirement__code=code).first()
+    document = current_documents(case).filter(requirement__code=code).first()
     if document is None or not document.file:
         raise NOT_FOUND(field="code")
     response = FileResponse(document.file.open("rb"), content_type=document.content_type)

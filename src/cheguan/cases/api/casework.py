@@ -14,6 +14,7 @@ from ninja.files import UploadedFile
 
 from cheguan.cases import queries, services
 from cheguan.cases.models import Case
+from cheguan.cases.queries import is_applicant
 from cheguan.cases.schemas import (
     AcceptIn,
     CaseDetailOut,
@@ -31,7 +32,6 @@ from cheguan.cases.schemas import (
     VisitIn,
     VisitOut,
 )
-from cheguan.cases.services.common import is_applicant
 from cheguan.core.actor import Actor, actor_for
 from cheguan.core.errors import NOT_FOUND
 from cheguan.core.pagination import LIMIT_HELP, MAX_LIMIT, page

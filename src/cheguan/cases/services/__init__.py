@@ -4,12 +4,7 @@ from cheguan.cases import services
 services.open_case(actor=…, service_code="change_contact", …)
 """
 
-from cheguan.cases.services.documents import (
-    add_document,
-    current_documents,
-    missing_requirements,
-    verify_by_data,
-)
+from cheguan.cases.services.documents import add_document, verify_by_data
 from cheguan.cases.services.immediate import accept_for_review, settle_immediately
 from cheguan.cases.services.lifecycle import (
     accept_case,
@@ -45,11 +40,9 @@ __all__ = [
     "appeal_rating",
     "close_follow_up",
     "complete_case",
-    "current_documents",
     "decide_appeal",
     "issue_notice",
     "max_rongque_days",
-    "missing_requirements",
     "open_case",
     "rate_case",
     "rate_case_on_screen",

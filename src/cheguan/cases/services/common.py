@@ -5,6 +5,7 @@ from __future__ import annotations
 from cheguan.accounts.partners import require_partner_authorised
 from cheguan.cases.errors import ILLEGAL_TRANSITION, NOT_APPLICANT
 from cheguan.cases.models import Case, CaseStatus, CaseTransition
+from cheguan.cases.queries import is_applicant
 from cheguan.cases.rules import may_move
 from cheguan.core import clock
 from cheguan.core.actor import Actor
@@ -42,25 +43,6 @@ def transition(case: Case, to: str, *, actor: Actor, note: str = "") -> None:
         note=note[:300],
     )
     case.status = to
-
-
-def is_applicant(actor: Actor, case: Case) -> bool:
-    """The applicant themself, a clerk assisting them, or the applicant organisation's agent —
-    or the partner that filed the case for its customer."""
-    citizen = actor.citizen
-    if (
-        case.applicant_person_id is not None
-        and citizen is not None
-        and citizen.pk == case.applicant_person_id
-    ):
-        return True
-    user = actor.user
-    if user is not None and user.is_partner and user.organisation_id is not None:
-        if case.applicant_organisation_id == user.organisation_id:
-            return True
-        if case.created_by is not None and case.created_by.organisation_id == user.organisation_id:
-            return True
-    return False
 
 
 def require_applicant(actor: Actor, case: Case) -> None:

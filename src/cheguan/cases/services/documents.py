@@ -18,11 +18,11 @@ from cheguan.cases.models import (
     Case,
     CaseDocument,
     CaseStatus,
-    DocumentRequirement,
     DocumentStatus,
 )
+from cheguan.cases.queries import current_documents, is_applicant, missing_requirements
 from cheguan.cases.rules import takes_documents
-from cheguan.cases.services.common import is_applicant, require_clerk_of, status_words
+from cheguan.cases.services.common import require_clerk_of, status_words
 from cheguan.cases.services.owned import require_owner
 from cheguan.core import clock
 from cheguan.core.actor import Actor
@@ -34,17 +34,6 @@ MAGIC = {
     b"\xff\xd8\xff": "image/jpeg",
     b"\x89PNG\r\n\x1a\n": "image/png",
 }
-
-
-def current_documents(case: Case):
-    return CaseDocument.objects.filter(case=case, superseded=False).exclude(
-        status=DocumentStatus.REJECTED
-    )
-
-
-def missing_requirements(case: Case) -> list[DocumentRequirement]:
-    have = set(current_documents(case).values_list("requirement_id", flat=True))
-    return [r for r in case.service.requirements.all() if r.pk not in have]
 
 
 def names_of(requirements) -> Bi:

@@ -26,8 +26,9 @@ from cheguan.audit.services import record
 from cheguan.cases import errors
 from cheguan.cases.locks import lock_case
 from cheguan.cases.models import Case, CaseStatus
-from cheguan.cases.services.common import is_applicant, status_words, transition
-from cheguan.cases.services.documents import missing_requirements, names_of, verify_by_data
+from cheguan.cases.queries import is_applicant, missing_requirements
+from cheguan.cases.services.common import status_words, transition
+from cheguan.cases.services.documents import names_of, verify_by_data
 from cheguan.cases.services.owned import require_owner
 from cheguan.core import clock
 from cheguan.core.actor import Actor

@@ -23,6 +23,7 @@ from cheguan.cases.models import (
     RongqueCommitment,
     Service,
 )
+from cheguan.cases.queries import missing_requirements
 from cheguan.cases.rules import may_notice, may_submit
 from cheguan.cases.services.common import (
     ACTION_WORDS,
@@ -31,7 +32,7 @@ from cheguan.cases.services.common import (
     status_words,
     transition,
 )
-from cheguan.cases.services.documents import missing_requirements, names_of, verify_by_data
+from cheguan.cases.services.documents import names_of, verify_by_data
 from cheguan.cases.services.limits import check_open_case_limits
 from cheguan.cases.services.owned import require_owner
 from cheguan.cases.services.rongque import check_rongque_days, rongque_credit_block

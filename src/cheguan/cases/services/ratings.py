@@ -20,12 +20,9 @@ from cheguan.cases.models import (
     Rating,
     RatingChannel,
 )
+from cheguan.cases.queries import is_applicant
 from cheguan.cases.rules import FOLLOW_UP_TRANSITIONS, RATEABLE_STATUSES
-from cheguan.cases.services.common import (
-    is_applicant,
-    require_clerk_of,
-    require_supervisor_of,
-)
+from cheguan.cases.services.common import require_clerk_of, require_supervisor_of
 from cheguan.core import clock
 from cheguan.core.actor import Actor
 from cheguan.core.errors import Bi

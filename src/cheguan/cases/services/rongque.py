@@ -95,7 +95,8 @@ def send_rongque_reminders() -> int:
 def terminate_overdue_cases() -> int:
     """Terminate every case whose 容缺 deadline has passed without the documents."""
     from cheguan.cases.notifications import notify
-    from cheguan.cases.services.documents import missing_requirements, names_of
+    from cheguan.cases.queries import missing_requirements
+    from cheguan.cases.services.documents import names_of
 
     today = clock.today()
     actor = Actor.system()

@@ -18,8 +18,8 @@ from cheguan.cases.models import (
     DataSource,
     Score,
 )
+from cheguan.cases.queries import is_applicant
 from cheguan.cases.rules import Action
-from cheguan.cases.services.common import is_applicant
 from cheguan.cases.services.owned import refusal
 from cheguan.cases.views.common import case_facts, may_process, owner_path
 from cheguan.core.actor import Actor, actor_for

@@ -19,6 +19,7 @@ from cheguan.audit.services import record
 from cheguan.cases import services as cases
 from cheguan.cases.locks import lock_case
 from cheguan.cases.models import Case, CaseStatus, DocumentStatus
+from cheguan.cases.queries import current_documents
 from cheguan.cases.services.common import status_words
 from cheguan.core import clock
 from cheguan.core.actor import Actor
@@ -115,7 +116,7 @@ def _lock_check(actor: Actor, case: Case) -> Case:
 def uploaded_proofs(case: Case) -> list[str]:
     """The catalogue codes of the proofs uploaded on the case (not those read from records)."""
     return list(
-        cases.current_documents(case)
+        current_documents(case)
         .filter(status=DocumentStatus.PROVIDED, requirement__code__in=PROOF_DOCUMENTS.values())
         .values_list("requirement__code", flat=True)
     )

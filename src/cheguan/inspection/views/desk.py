@@ -11,8 +11,7 @@ from django.views.decorators.http import require_POST
 
 from cheguan.accounts import consent_form
 from cheguan.accounts.models import ConsentScope
-from cheguan.cases import services as case_services
-from cheguan.cases.queries import applicant_label
+from cheguan.cases.queries import applicant_label, current_documents
 from cheguan.core import clock
 from cheguan.core.actor import actor_for
 from cheguan.core.errors import NOT_FOUND, DomainError
@@ -108,7 +107,7 @@ def _check_page(request, case, errors: dict | None = None, status: int = 200):
     lang = "en" if english(request) else "zh-hans"
     documents = [
         {"document": d, "name": d.requirement.name_in(lang)}
-        for d in case_services.current_documents(case).select_related("requirement")
+        for d in current_documents(case).select_related("requirement")
     ]
     context = {
         "case": case,
@@ -161,7 +160,7 @@ def check_reject(request, number: str):
 def check_document(request, number: str, code: str):
     """The uploaded proof itself, for the clerk who checks it."""
     case = queries.proof_check_for(actor_for(request), number)
-    document = case_services.current_documents(case).filter(requirement__code=code).first()
+    document = current_documents(case).filter(requirement__code=code).first()
     if document is None or not document.file:
         raise NOT_FOUND()
     response = FileResponse(document.file.open("rb"), content_type=document.content_type)

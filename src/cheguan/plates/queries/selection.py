@@ -23,8 +23,7 @@ from django.db.models import QuerySet
 from cheguan.accounts.models import User
 from cheguan.accounts.partners import require_partner_authorised
 from cheguan.cases.models import Case
-from cheguan.cases.queries import get_case, my_cases
-from cheguan.cases.services.common import is_applicant
+from cheguan.cases.queries import get_case, is_applicant, my_cases
 from cheguan.core import clock
 from cheguan.core.actor import Actor
 from cheguan.core.errors import NOT_AUTHENTICATED, NOT_FOUND, DomainError
