@@ -591,7 +591,7 @@ class Statements:
 
     @property
     def count(self) -> int:
-        return len(self.sql)
+        return sum(1 for q in self.sql if q != "COMMIT")
 
 
 def in_process(client, requests: list[Request]) -> list[int]:
@@ -965,14 +965,13 @@ def replay_scripts(url: str, statements: dict[str, Statements], kinds: list[Kind
                     dropped += 1
                     continue
                 if conn.info.transaction_status != TransactionStatus.INTRANS:
-                    print(f"  replay: {kind.name}: ends the transaction: {sql[:100]}")
-                    conn.execute("BEGIN")
-                    dropped += 1
+                    conn.execute("BEGIN")  # a request's COMMIT: the next request's transaction
+                    good.append("ROLLBACK;\nBEGIN")
                     continue
                 conn.execute("RELEASE SAVEPOINT replay")
                 good.append(" ".join(sql.split()))
             conn.execute("ROLLBACK")
-            kept += len(good)
+            kept += sum(1 for g in good if not g.startswith("ROLLBACK"))
             path = os.path.join(folder, f"kind{i}.sql")
             with open(path, "w", encoding="utf-8") as f:
                 f.write("BEGIN;\n" + "".join(f"{s};\n" for s in good) + "ROLLBACK;\n")
@@ -1038,7 +1037,8 @@ def main() -> None:
     alone_draw = [10, 20, 30, 40, 60, 80]
     if args.quick:
         args.vehicles, args.step_seconds, args.floor_draws = 20_000, 3, 200
-        mix_rates, alone_mark, alone_draw = [10, 25, 50, 100, 150, 200, 300], [5, 10, 20], [5, 10]
+        mix_rates, alone_mark, alone_draw = [5, 10, 25, 50, 100, 150, 200], [2, 5, 10], [2, 5, 10]
+        floor_rates = [10, 25, 50, 100, 200, 300, 400, 600]
     args.cases = args.cases or args.vehicles // 2
 
     with throwaway_database(DATABASE, keep=args.keep) as url:
