@@ -35,13 +35,16 @@ Phases (one function each):
    pick after a draw, the visit after an accept — from the moment the answer before it came).
    Rates step up until a step fails: p99 over all requests ≥ 300 ms or ≥ 1% errors. The
    highest rate that held is the result. Its CPU share (os.times of its process over the
-   step's wall time) is printed per step.
+   step's wall time) is printed per step. After the load: the write transactions answered
+   2xx beside the audit events written meanwhile, by action.
 5. Floors, with the same generator: the bare authenticated endpoint (GET /api/accounts/me,
    Bearer token) and a tiny public one (GET /api/plates/check, 2 queries), and eligibility,
    mark issuance and draw + pick alone; the database: pgbench select-only and TPC-B on a
    pgbench-initialised throwaway database, the mix's captured statements replayed by pgbench
-   (each kind's statements in BEGIN … ROLLBACK, weighted like the mix), and bench/plates.py's
-   raw-SQL draw + pick floor. Ratios printed at the end.
+   (each request's statements in BEGIN … ROLLBACK, weighted like the mix; a statement that
+   fails on replay — a unique value the captured write already took, an id it made — is
+   left out and counted), and bench/plates.py's raw-SQL draw + pick floor (closed loop, as
+   many clients as workers). Ratios printed at the end. gunicorn's log stays in /tmp.
 
 The mix (business transactions; shares of all transactions):
 
@@ -558,7 +561,6 @@ def mix(city: City) -> list[Kind]:
 
 def floor_kinds(city: City, kinds: list[Kind]) -> dict[str, Kind]:
     """The framework floors and the kinds measured alone."""
-    _user, _org, secret = city.agents[0]
     by_name = {k.name: k for k in kinds}
 
     def me(rng):
@@ -568,7 +570,6 @@ def floor_kinds(city: City, kinds: list[Kind]) -> dict[str, Kind]:
         number = urllib.parse.quote(f"浙BA{rng.randrange(10000):04d}")
         return [Request("GET", f"/api/plates/check?number={number}&type=02", {})]
 
-    del secret
     return {
         "bare authenticated (GET /api/accounts/me, token)": Kind("me", 1.0, me),
         "bare unauthenticated (GET /api/plates/check)": Kind("check", 1.0, check),
@@ -1072,12 +1073,14 @@ def main() -> None:
             workers = gunicorn_workers(log.name)
             print_config(args, city, workers, built)
             print(f"gunicorn's log: {log_path}")
+            first_event = last_audit_event()
             try:
                 results = measure(args, port, kinds, floors, mix_rates, floor_rates, alone_mark,
                                   alone_draw)  # fmt: skip
             finally:
                 proc.terminate()
                 proc.wait(timeout=30)
+        audit_check(results, [*kinds, *floors.values()], first_event)
         database = database_floor(args, url, city, statements, kinds, workers)
         report(kinds, statements, results, database)
 
@@ -1093,8 +1096,8 @@ def _free_port() -> int:
 def measure(args, port, kinds, floors, mix_rates, floor_rates, alone_mark, alone_draw) -> dict:
     seconds = args.step_seconds
     # Warm up: every worker runs each kind's code paths once or twice.
-    stepped(port, kinds, [20], 3, "warm-up")
-    results = {"mix": stepped(port, kinds, mix_rates, seconds, "the mix")}
+    results = {"warm-up": stepped(port, kinds, [20], 3, "warm-up")}
+    results["mix"] = stepped(port, kinds, mix_rates, seconds, "the mix")
     for label, kind in floors.items():
         rates = {"mark": alone_mark, "draw+pick": alone_draw}.get(kind.name, floor_rates)
         results[label] = stepped(port, [kind], rates, seconds, label)
@@ -1131,6 +1134,32 @@ def database_floor(args, url, city, statements, kinds, workers) -> dict:
         "draw_floor_errors": dict(run.errors),
         "clients": clients,
     }
+
+
+def last_audit_event() -> int:
+    from cheguan.audit.models import AuditEvent
+
+    return AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def audit_check(results: dict, kinds: list[Kind], after: int) -> None:
+    """Every write answered 2xx left its audit events: the events written during the load,
+    by action, beside the write transactions that succeeded."""
+    from django.db.models import Count
+
+    from cheguan.audit.models import AuditEvent
+
+    writes = {k.name for k in kinds if k.writes}
+    done = Counter(
+        o.kind
+        for _held, steps in results.values()
+        for step in steps
+        for o in step.outcomes
+        if o.kind in writes and all(200 <= s < 300 for s in o.statuses) and o.statuses
+    )
+    events = AuditEvent.objects.filter(pk__gt=after).values_list("action").annotate(n=Count("pk"))
+    print(f"write transactions answered 2xx during the load (warm-up too): {dict(done)}")
+    print(f"audit events written during the load: {dict(events.order_by('action'))}")
 
 
 def _rate(result) -> float:
@@ -1173,7 +1202,7 @@ def report(kinds, statements, results, database) -> None:
     public = rates["bare unauthenticated (GET /api/plates/check)"]
     print("floors (max rate with p99 < 300 ms, the same generator):")
     for label, rate in rates.items():
-        if label != "mix":
+        if label not in ("mix", "warm-up"):
             print(f"  {label:<52} {rate:6g}/s")
     print(
         f"database: pgbench select-only {database['select_only']:,.0f} tps, TPC-B "
