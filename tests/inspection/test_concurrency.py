@@ -157,3 +157,41 @@ def test_ten_simultaneous_api_calls_from_a_service_point_all_answer_201_with_one
     assert sum(body["created"] for _, body in results) == 1
     assert Case.objects.get().channel == "service_point"
     assert InspectionMark.objects.count() == 1
+
+
+def test_an_application_locks_its_vehicle_not_the_office(city):
+    """While one application holds its vehicle, another transaction can still take the key
+    share lock a foreign key to the office takes at commit (a case, an audit event):
+    locking the office row too made concurrent writes deadlock under load."""
+    from django.db import transaction
+
+    from cheguan.inspection.services.marks import lock_for_application
+
+    held, done = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        try:
+            with transaction.atomic():
+                lock_for_application(city.citizen, _fresh_vehicle(city))
+                held.set()
+                done.wait(timeout=30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert held.wait(timeout=30)
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute(
+                "SELECT 1 FROM registry_office WHERE id = %s FOR KEY SHARE NOWAIT",
+                [city.vehicle.office_id],
+            )  # raises "could not obtain lock" if the application locked the office row
+            cur.execute(
+                "SELECT 1 FROM registry_vehicle WHERE id = %s FOR KEY SHARE SKIP LOCKED",
+                [city.vehicle.pk],
+            )
+            assert cur.fetchall() == []  # the vehicle itself is locked
+    finally:
+        done.set()
+        holder.join(timeout=30)

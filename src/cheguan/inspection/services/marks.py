@@ -95,7 +95,9 @@ def lock_for_application(actor: Actor, vehicle: Vehicle) -> Vehicle:
         raise NOT_AUTHENTICATED()
     require_partner_authorised(actor, service=SERVICE_CODE)
     vehicle = vehicle_for(actor, vehicle_id=vehicle.pk)
-    return Vehicle.objects.select_for_update().select_related("office").get(pk=vehicle.pk)
+    return (
+        Vehicle.objects.select_for_update(of=("self",)).select_related("office").get(pk=vehicle.pk)
+    )
 
 
 def existing_application(vehicle: Vehicle) -> Application | None:

@@ -128,7 +128,11 @@ def issue_after_check(*, actor: Actor, case: Case) -> Application:
     with the records the proof stands in for taken as shown; anything else still in the way
     refuses (reject the application instead). The case completes and the mark is issued."""
     case = _lock_check(actor, case)
-    vehicle = Vehicle.objects.select_for_update().select_related("office").get(pk=case.vehicle_id)
+    vehicle = (
+        Vehicle.objects.select_for_update(of=("self",))
+        .select_related("office")
+        .get(pk=case.vehicle_id)
+    )
     eligibility = eligibility_of(vehicle, on=clock.today())
     proven = set(uploaded_proofs(case))
     standing = [r for r in eligibility.reasons if PROOF_DOCUMENTS.get(r.code, "\0") not in proven]
