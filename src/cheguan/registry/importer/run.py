@@ -158,9 +158,13 @@ class _SeenKeys:
     def __init__(self) -> None:
         self.cursor = connection.cursor()
         self.cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
+        # Dropped with the import's transaction on PostgreSQL, so no server session keeps it
+        # (PgBouncer in transaction mode hands sessions on); SQLite has no ON COMMIT.
+        on_commit = " ON COMMIT DROP" if connection.vendor == "postgresql" else ""
         self.cursor.execute(
             f"CREATE TEMPORARY TABLE {self.TABLE} "
             "(pos integer NOT NULL, k text NOT NULL, line integer NOT NULL, PRIMARY KEY (pos, k))"
+            + on_commit
         )
 
     def first_lines(self, position: int, keys: Iterable[str]) -> dict[str, int]:
