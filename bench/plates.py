@@ -159,7 +159,7 @@ def build_office(
         if i < cases + warm:
             session = SessionStore()
             session[SESSION_KEY] = str(user.pk)
-            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            session[BACKEND_SESSION_KEY] = "cheguan.accounts.backends.AccountBackend"
             session[HASH_SESSION_KEY] = user.get_session_auth_hash()
             session_limits.start(session, user)  # as a login stamps it (2 idle hours)
             session.save()
