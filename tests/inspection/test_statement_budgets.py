@@ -32,7 +32,7 @@ def test_an_eligibility_check(city, citizen):
 def test_an_application_that_issues_the_mark(city, citizen):
     # An immediate case (opened, submitted, accepted and completed at once: four audit events
     # of three statements each), the proofs from the records, the mark and its own event.
-    with statements(budget={"sqlite": 67, "postgresql": 67}):
+    with statements(budget={"sqlite": 66, "postgresql": 66}):
         answer = citizen.post(
             "/api/inspection/apply",
             {"vehicle_id": city.vehicle.pk},
