@@ -16,6 +16,9 @@ DATA = Path(__file__).with_name("data") / "vehicle-codes.csv"
 
 USE_NATURE_NON_OPERATING = "A"
 MINIVAN_TYPES = frozenset({"K39", "K49"})
+# The provinces' one-character abbreviations that begin a plate number (GA 36), for the
+# registry's own checks and the plates app's number formats.
+PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 
 
 @functools.cache

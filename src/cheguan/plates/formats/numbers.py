@@ -36,9 +36,9 @@ from dataclasses import dataclass
 from cheguan.core.errors import Bi, DomainError
 from cheguan.plates import errors
 from cheguan.plates.models import PlateType
+from cheguan.registry.codes import PROVINCES
 from cheguan.registry.models import EnergyType
 
-PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 DIGITS = "0123456789"
 LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # A–Z without I and O
 ALNUM = DIGITS + LETTERS  # the order expand_range counts in: digits, then letters

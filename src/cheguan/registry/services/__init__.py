@@ -38,7 +38,6 @@ from cheguan.registry.services.vehicle_fields import (
     take_plate_number_off,
 )
 from cheguan.registry.services.vehicles import (
-    PROVINCES,
     VehicleData,
     check_number_may_go_on,
     clean_vehicle,
@@ -48,7 +47,6 @@ from cheguan.registry.services.vehicles import (
 )
 
 __all__ = [
-    "PROVINCES",
     "OrganisationData",
     "PersonData",
     "VehicleData",

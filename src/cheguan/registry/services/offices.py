@@ -12,12 +12,9 @@ from cheguan.audit.services import record
 from cheguan.core.actor import Actor
 from cheguan.core.permissions import require
 from cheguan.registry import errors
+from cheguan.registry.codes import PROVINCES
 from cheguan.registry.models import Office
 from cheguan.registry.validators import validate_text
-
-# The provinces' one-character abbreviations on plates (GA 36); the plates app's own table
-# is above the registry and cannot be imported here.
-PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 
 _CODE = re.compile(r"[1-9]\d{5}")
 _PREFIX = re.compile(rf"[{PROVINCES}][A-HJ-NP-Z]")  # no I or O on plates

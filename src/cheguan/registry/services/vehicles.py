@@ -87,9 +87,8 @@ class VehicleData:
     status: str = VehicleStatus.REGISTERED
 
 
-PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 _PLATE_RE = re.compile(
-    rf"[{PROVINCES}][A-HJ-NP-Z]"
+    rf"[{codes.PROVINCES}][A-HJ-NP-Z]"
     r"([A-HJ-NP-Z0-9]{5}|[DABCEFGHJK][A-HJ-NP-Z0-9][0-9]{4}|[0-9]{5}[DABCEFGHJK])",
     re.ASCII,
 )
