@@ -264,13 +264,10 @@ STORAGES = {
     },
 }
 
-# --- cache and sessions ----------------------------------------------------------------
-# With CHEGUAN_REDIS_URL (production; CI and the tests use 127.0.0.1:6379), Redis is the
-# cache every web worker shares — request rates hold across workers, and what is read on
-# every request and rarely changes is cached there — and sessions are kept in the database
-# with Redis in front (cached_db: a session survives a Redis restart). Without it (make run
-# on a laptop) the cache is each process's own memory and sessions are in the database;
-# cheguan.core.apps says so once at start-up.
+# --- cache and sessions (ADR 0019) -----------------------------------------------------
+# With CHEGUAN_REDIS_URL, Redis is the cache every web worker shares (request rates hold
+# across workers) and sits in front of the database sessions (cached_db: they survive a
+# Redis restart). Without it: each process's memory and database sessions, said at start-up.
 CHEGUAN_REDIS_URL = os.environ.get("CHEGUAN_REDIS_URL", "").strip()
 if CHEGUAN_REDIS_URL:
     CACHES = {

@@ -8,8 +8,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cheguan.settings")
 application = get_wsgi_application()
 
-from cheguan.core.apps import say_where_the_cache_is  # noqa: E402
-from cheguan.core.checks import assert_safe_to_serve  # noqa: E402
+from cheguan.core.checks import assert_safe_to_serve, say_where_the_cache_is  # noqa: E402
 
 assert_safe_to_serve()
 say_where_the_cache_is()

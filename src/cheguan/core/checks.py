@@ -5,6 +5,8 @@ call it weak (``security.W009``: under 50 characters, fewer than 5 different cha
 Django's ``django-insecure-`` prefix), so "32 × a" is refused just like the development key.
 """
 
+import logging
+
 from django.conf import settings
 from django.core.checks import Error, register
 from django.core.checks.security.base import (
@@ -27,6 +29,9 @@ WEAK_KEY_ERROR = (
 HOSTS_ERROR = (
     "CHEGUAN_ALLOWED_HOSTS is empty; list the host names Cheguan is served on." + DEVELOPMENT
 )
+
+
+startup_log = logging.getLogger("cheguan.startup")
 
 
 def weak_secret_key(key: str) -> bool:
@@ -60,3 +65,18 @@ def assert_safe_to_serve() -> None:
 @register("security", deploy=False)
 def check_production_settings(app_configs, **kwargs):
     return [Error(p, id="cheguan.E001") for p in production_problems()]
+
+
+def say_where_the_cache_is() -> None:
+    """Once at start-up of the web server (cheguan.wsgi; gunicorn loads it once, before its
+    workers): where the cache and the sessions live, so that running without Redis is a
+    choice that is seen. Commands stay quiet."""
+    if settings.CHEGUAN_REDIS_URL:
+        startup_log.info(
+            "cache and sessions: Redis (CHEGUAN_REDIS_URL), sessions backed by the database"
+        )
+    else:
+        startup_log.info(
+            "cache: this process's memory; sessions: the database (no CHEGUAN_REDIS_URL: "
+            "request rates count per worker, docs/deploy.md)"
+        )
