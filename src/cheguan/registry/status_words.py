@@ -32,7 +32,7 @@ from cheguan.core.wording import day_words
 from cheguan.registry.models import TaxStatus, Vehicle, VehicleStatus
 from cheguan.registry.queries import BlockingSummary, blocking_summary
 
-OK, TODO, ELSEWHERE, WAIT, STOP = "ok", "todo", "elsewhere", "wait", "stop"
+OK, SORT_OUT, ELSEWHERE, WAIT, STOP = "ok", "todo", "elsewhere", "wait", "stop"
 
 
 @dataclass(frozen=True)
@@ -168,8 +168,8 @@ def vehicle_words(vehicle: Vehicle, summary: BlockingSummary, *, year: int) -> S
     if vehicle.status == VehicleStatus.REGISTERED:
         if not todo:
             return StatusWords(_("Normal: nothing to sort out first."), OK)
-        return StatusWords(_sort_out(len(todo)), TODO, todo)
-    tone = STOP if vehicle.status in STOPPED else (TODO if todo else OK)
+        return StatusWords(_sort_out(len(todo)), SORT_OUT, todo)
+    tone = STOP if vehicle.status in STOPPED else (SORT_OUT if todo else OK)
     sentence = _status_sentences().get(vehicle.status) or vehicle.get_status_display()
     intro = (
         ngettext("Also %(n)d thing to sort out:", "Also %(n)d things to sort out:", len(todo))
@@ -217,7 +217,7 @@ def decision_words(decision: Decision) -> StatusWords:
         when = (_("You can apply from %(day)s.") % {"day": day_words(decision.opens_on)},)
     if todo:
         intro = decision.elsewhere_headline if elsewhere else ""
-        return StatusWords(_sort_out(len(todo)), TODO, todo, "", elsewhere, intro, when)
+        return StatusWords(_sort_out(len(todo)), SORT_OUT, todo, "", elsewhere, intro, when)
     if elsewhere:
         return StatusWords(decision.elsewhere_headline, ELSEWHERE, (), "", elsewhere, "", when)
     if when:
