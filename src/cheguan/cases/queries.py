@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.db.models.expressions import Combinable
 
+from cheguan.accounts.partners import require_partner_authorised
 from cheguan.cases import rules
 from cheguan.cases.evidence import evidence_for
 from cheguan.cases.models import (
@@ -34,7 +35,7 @@ from cheguan.cases.models import (
 )
 from cheguan.core import clock
 from cheguan.core.actor import Actor
-from cheguan.core.errors import NOT_AUTHENTICATED, NOT_FOUND, PERMISSION_DENIED
+from cheguan.core.errors import NOT_AUTHENTICATED, NOT_FOUND, PERMISSION_DENIED, DomainError
 from cheguan.core.permissions import has_capability, is_staff_of, require, require_office
 from cheguan.core.roles import Role
 from cheguan.workdays.services import add_working_days
@@ -146,8 +147,6 @@ def actions_for(actor: Actor, case: Case) -> frozenset[str]:
     withdrawal and rating stay, as the services allow them. Input the service checks
     (a reason's length, a document's file, 容缺 days) is not foreseen: an offered action
     can still be refused for what was typed."""
-    from cheguan.accounts.partners import require_partner_authorised
-    from cheguan.core.errors import DomainError
 
     A = rules.Action
     status, user = case.status, actor.user
