@@ -286,6 +286,8 @@ else:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Lifetime of a remembered catalogue entry or calendar day (core.remembered; late without Redis)
+CHEGUAN_REMEMBER_SECONDS = int(os.environ.get("CHEGUAN_REMEMBER_SECONDS", "300"))
 RATELIMIT_USE_CACHE = "default"
 # Behind a reverse proxy, the META key of the header carrying the client's address (e.g.
 # HTTP_X_REAL_IP); unset, REMOTE_ADDR (docs/deploy.md).

@@ -6,3 +6,6 @@ class CasesConfig(AppConfig):
     name = "cheguan.cases"
     label = "cases"
     verbose_name = _("Service cases")
+
+    def ready(self) -> None:
+        from cheguan.cases import remembered  # noqa: F401  (forgets the catalogue on change)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from cheguan.cases.models import GENERIC_OWNER, Channel, DataSource, DocumentRequirement, Service
+from cheguan.cases.remembered import forget_catalogue
 from cheguan.registry.models import Office
 
 # Which app runs which item; every other item is generic ("cases"). Wave 2's registration,
@@ -330,4 +331,5 @@ def seed_catalogue(office: Office) -> int:
             )
             for i, (d_code, d_zh, d_en, essential, source) in enumerate(docs)
         )
+    forget_catalogue()  # owners set by update(), requirements by bulk_create()
     return made

@@ -21,6 +21,7 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, 
 
 from cheguan.cases.models import Case, CaseStatus, RongqueCommitment
 from cheguan.cases.queries import applicant_label
+from cheguan.cases.remembered import requirements_of
 from cheguan.core import clock
 from cheguan.core.errors import Bi
 
@@ -110,7 +111,7 @@ def commitment_notice(case: Case, commitment: RongqueCommitment, *, english: boo
     """容缺受理通知书（承诺书）, two copies on two pages."""
     styles = _styles()
     service = case.service.name_en if english else case.service.name_zh
-    names = {r.code: r for r in case.service.requirements.all()}
+    names = {r.code: r for r in requirements_of(case.service_id)}
     missing = [
         (names[c].name_en if english else names[c].name_zh) if c in names else c
         for c in commitment.missing

@@ -4,7 +4,8 @@
   as in "within 3 working days from the next day".
 - ``working_days_between(a, b)``: working days in the half-open span (a, b].
 - ``is_working_day(d)``.
-Outside the calendar's span they raise ``workdays.out_of_range``.
+Outside the calendar's span they raise ``workdays.out_of_range``. The days are remembered in
+the cache (``cheguan.core.remembered``): the calendar changes only through :func:`rebuild`.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from pathlib import Path
 from django.db import transaction
 
 from cheguan.core.errors import ErrorCode
+from cheguan.core.remembered import forget, remember
 from cheguan.workdays.models import CalendarDay, DayKind
 
 SPAN_START = dt.date(2000, 1, 1)
 SPAN_END = dt.date(2040, 12, 31)
 HOLIDAYS_CSV = Path(__file__).with_name("data") / "holidays-cn.csv"
+FAMILY = "calendar"  # remembered day by day (cheguan.core.remembered); rebuild() forgets it
 
 OUT_OF_RANGE = ErrorCode(
     "workdays.out_of_range",
@@ -87,6 +90,7 @@ def rebuild(exceptions: Iterable[tuple[dt.date, str, str, str]] | None = None) -
     rows = calendar_rows(list(exceptions))
     CalendarDay.objects.all().delete()
     CalendarDay.objects.bulk_create([CalendarDay(**r) for r in rows], batch_size=2000)
+    forget(FAMILY)
     return len(rows)
 
 
@@ -95,23 +99,40 @@ def _check(day: dt.date) -> None:
         raise OUT_OF_RANGE(date=day.isoformat())
 
 
-def is_working_day(day: dt.date) -> bool:
+def _day(day: dt.date) -> tuple[bool, int]:
+    """(is it a working day, its working ordinal): remembered, every deadline reads it."""
     _check(day)
-    return CalendarDay.objects.values_list("is_working", flat=True).get(date=day)
+
+    def read() -> tuple[bool, int]:
+        row = CalendarDay.objects.only("is_working", "working_ordinal").get(date=day)
+        return row.is_working, row.working_ordinal
+
+    return remember(FAMILY, f"day:{day.isoformat()}", read)
+
+
+def _working_day_numbered(ordinal: int) -> dt.date | None:
+    return remember(
+        FAMILY,
+        f"ordinal:{ordinal}",
+        lambda: (
+            CalendarDay.objects.filter(working_ordinal=ordinal, is_working=True)
+            .values_list("date", flat=True)
+            .first()
+        ),
+    )
+
+
+def is_working_day(day: dt.date) -> bool:
+    return _day(day)[0]
 
 
 def add_working_days(start: dt.date, days: int) -> dt.date:
     if days < 0:
         raise NEGATIVE_DAYS()
-    _check(start)
-    base = CalendarDay.objects.values_list("working_ordinal", flat=True).get(date=start)
+    base = _day(start)[1]
     if days == 0:
         return start
-    target = (
-        CalendarDay.objects.filter(working_ordinal=base + days, is_working=True)
-        .values_list("date", flat=True)
-        .first()
-    )
+    target = _working_day_numbered(base + days)
     if target is None:
         raise OUT_OF_RANGE(date=f"{start.isoformat()} + {days}")
     return target
@@ -119,9 +140,4 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
 
 def working_days_between(start: dt.date, end: dt.date) -> int:
     """Working days in (start, end]; negative if end is before start."""
-    _check(start)
-    _check(end)
-    ordinals = dict(
-        CalendarDay.objects.filter(date__in=[start, end]).values_list("date", "working_ordinal")
-    )
-    return ordinals[end] - ordinals[start]
+    return _day(end)[1] - _day(start)[1]
