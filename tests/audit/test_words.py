@@ -77,7 +77,8 @@ def recorded_actions() -> dict[str, str]:
 
 
 def recorded_keys() -> dict[str, str]:
-    """The keys of the ``data`` the code records, where it writes them as a literal."""
+    """The keys of the ``data`` the code records (``record``, ``Event`` for ``record_all``),
+    where it writes them as a literal."""
     found: dict[str, str] = {}
 
     def keys_of(expr, path):
@@ -92,7 +93,7 @@ def recorded_keys() -> dict[str, str]:
             if isinstance(node, ast.Call):
                 name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
                 for keyword in node.keywords:
-                    if name in {"record", "_audit"} and keyword.arg == "data":
+                    if name in {"record", "Event", "_audit"} and keyword.arg == "data":
                         keys_of(keyword.value, path)
                     elif name == "_audit" and keyword.arg:
                         found.setdefault(keyword.arg, str(path.relative_to(SRC)))

@@ -5,7 +5,11 @@ services.open_case(actor=…, service_code="change_contact", …)
 """
 
 from cheguan.cases.services.documents import add_document, verify_by_data
-from cheguan.cases.services.immediate import accept_for_review, settle_immediately
+from cheguan.cases.services.immediate import (
+    accept_for_review,
+    open_and_settle,
+    settle_immediately,
+)
 from cheguan.cases.services.lifecycle import (
     accept_case,
     complete_case,
@@ -43,6 +47,7 @@ __all__ = [
     "decide_appeal",
     "issue_notice",
     "max_rongque_days",
+    "open_and_settle",
     "open_case",
     "rate_case",
     "rate_case_on_screen",

@@ -29,20 +29,27 @@ def status_words(status: str) -> Bi:
     return Bi.of(CaseStatus(status).label)
 
 
-def transition(case: Case, to: str, *, actor: Actor, note: str = "") -> None:
-    """Move ``case`` to ``to`` if the table allows it; record the history row. Runs inside
+def transition(case: Case, *steps: str, actor: Actor, note: str = "") -> None:
+    """Move ``case`` through ``steps`` (one status, or several at once: 即办 accepts and
+    completes) if the table allows each; record the history rows in one insert. Runs inside
     the caller's transaction (the use case that moves the case)."""
-    if not may_move(case.status, to):
-        raise ILLEGAL_TRANSITION(current=status_words(case.status), action=ACTION_WORDS[to])
-    CaseTransition.objects.create(
-        case=case,
-        from_status=case.status,
-        to_status=to,
-        at=clock.now(),
-        actor=actor.user,
-        note=note[:300],
-    )
-    case.status = to
+    rows, status, at = [], case.status, clock.now()
+    for to in steps:
+        if not may_move(status, to):
+            raise ILLEGAL_TRANSITION(current=status_words(status), action=ACTION_WORDS[to])
+        rows.append(
+            CaseTransition(
+                case=case,
+                from_status=status,
+                to_status=to,
+                at=at,
+                actor=actor.user,
+                note=note[:300],
+            )
+        )
+        status = to
+    CaseTransition.objects.bulk_create(rows)
+    case.status = status
 
 
 def require_applicant(actor: Actor, case: Case) -> None:

@@ -21,6 +21,7 @@ from cheguan.cases.models import (
     DocumentStatus,
 )
 from cheguan.cases.queries import current_documents, is_applicant, missing_requirements
+from cheguan.cases.remembered import requirements_of
 from cheguan.cases.rules import takes_documents
 from cheguan.cases.services.common import require_clerk_of, status_words
 from cheguan.cases.services.owned import require_owner
@@ -49,13 +50,15 @@ def _sniff(head: bytes) -> str | None:
     return None
 
 
-def verify_by_data(*, case: Case, actor: Actor) -> list[CaseDocument]:
-    """Check each data-verifiable requirement that has no document yet against the records.
+def verify_by_data(*, case: Case, actor: Actor, have: set[int] | None = None) -> list[CaseDocument]:
+    """Check each data-verifiable requirement that has no document yet (``have``: the
+    requirements with a current document, if the caller has read them) against the records.
     Runs inside the caller's transaction (submitting or settling the case)."""
-    have = set(current_documents(case).values_list("requirement_id", flat=True))
+    if have is None:
+        have = set(current_documents(case).values_list("requirement_id", flat=True))
     made = []
-    for requirement in case.service.requirements.exclude(data_source=""):
-        if requirement.pk in have:
+    for requirement in requirements_of(case.service_id):
+        if requirement.pk in have or not requirement.data_source:
             continue
         reference = evidence_for(
             requirement.data_source,
@@ -66,7 +69,7 @@ def verify_by_data(*, case: Case, actor: Actor) -> list[CaseDocument]:
         if reference is None:
             continue  # the paper (or upload) is the fallback
         made.append(
-            CaseDocument.objects.create(
+            CaseDocument(
                 case=case,
                 requirement=requirement,
                 status=DocumentStatus.VERIFIED_BY_DATA,
@@ -76,7 +79,7 @@ def verify_by_data(*, case: Case, actor: Actor) -> list[CaseDocument]:
                 added_by=actor.user,
             )
         )
-    return made
+    return CaseDocument.objects.bulk_create(made)
 
 
 @transaction.atomic
@@ -101,7 +104,9 @@ def add_document(
             current=status_words(case.status),
             action=Bi("上传材料", "given documents"),
         )
-    requirement = case.service.requirements.filter(code=requirement_code).first()
+    requirement = next(
+        (r for r in requirements_of(case.service_id) if r.code == requirement_code), None
+    )
     if requirement is None:
         raise errors.UNKNOWN_REQUIREMENT(field="requirement", code=str(requirement_code)[:40])
     max_bytes = settings.CHEGUAN_MAX_UPLOAD_MB * 1024 * 1024

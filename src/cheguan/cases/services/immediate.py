@@ -22,18 +22,21 @@ from __future__ import annotations
 from django.db import transaction
 
 from cheguan.accounts.partners import require_partner_authorised
-from cheguan.audit.services import record
+from cheguan.audit.services import Event, record_all
 from cheguan.cases import errors
 from cheguan.cases.locks import lock_case
 from cheguan.cases.models import Case, CaseStatus
-from cheguan.cases.queries import is_applicant, missing_requirements
+from cheguan.cases.queries import current_documents, is_applicant
+from cheguan.cases.remembered import requirements_of
 from cheguan.cases.services.common import status_words, transition
 from cheguan.cases.services.documents import names_of, verify_by_data
+from cheguan.cases.services.lifecycle import draft_case
 from cheguan.cases.services.owned import require_owner
 from cheguan.core import clock
 from cheguan.core.actor import Actor
 from cheguan.core.errors import NOT_FOUND, Bi
 from cheguan.core.permissions import is_staff_of
+from cheguan.registry.models import Organisation, Person, Vehicle
 from cheguan.workdays.services import add_working_days
 
 S = CaseStatus
@@ -46,20 +49,28 @@ def _may_settle(actor: Actor, case: Case) -> bool:
     return is_staff_of(actor.user, "cases.process", case.office_id)
 
 
-def _submit_and_check(actor: Actor, case: Case, now) -> None:
+def _submit_and_check(actor: Actor, case: Case, now) -> list[Event]:
+    """Submit a draft and file the records' proof; the events to record (none, or the
+    submission), which the caller records with its own in one go."""
+    events = []
     if case.status == S.DRAFT:
         transition(case, S.SUBMITTED, actor=actor, note="即办")
         case.submitted_at = now
         case.save(update_fields=["status", "submitted_at"])
-        record(actor=actor, action="cases.submitted", subject=case, office_id=case.office_id)
-    verify_by_data(case=case, actor=actor)
-    missing = missing_requirements(case)
+        events.append(Event(action="cases.submitted", subject=case, office_id=case.office_id))
+    have = {d.requirement_id for d in current_documents(case).only("requirement_id")}
+    have |= {d.requirement_id for d in verify_by_data(case=case, actor=actor, have=have)}
+    missing = [r for r in requirements_of(case.service_id) if r.pk not in have]
     if missing:
         raise errors.DOCUMENTS_MISSING(documents=names_of(missing))
+    return events
 
 
-def _lock_immediate(actor: Actor, case: Case, owner: str | None) -> Case:
-    case = lock_case(case)
+def _lock_immediate(actor: Actor, case: Case, owner: str | None, *, fresh: bool = False) -> Case:
+    """The case under its row lock, or, ``fresh`` (inserted by this transaction: nobody else
+    sees it yet), as it is; then the checks every settling starts with."""
+    if not fresh:
+        case = lock_case(case)
     if not _may_settle(actor, case):
         raise NOT_FOUND()
     require_owner(case.service, owner)
@@ -78,19 +89,21 @@ def accept_for_review(*, actor: Actor, case: Case, owner: str | None = None) -> 
     due within the service's promised working days and waits for the clerk."""
     case = _lock_immediate(actor, case, owner)
     now = clock.now()
-    _submit_and_check(actor, case, now)
+    events = _submit_and_check(actor, case, now)
     transition(case, S.ACCEPTED, actor=actor, note="即办：待人工核验")
     case.accepted_at = now
     case.promised_working_days = case.service.promised_working_days
     case.due_date = add_working_days(clock.today(), case.promised_working_days)
     case.save(update_fields=["status", "accepted_at", "promised_working_days", "due_date"])
-    record(
-        actor=actor,
-        action="cases.accepted",
-        subject=case,
-        office_id=case.office_id,
-        data={"rongque": False, "immediate": True, "review": True},
+    events.append(
+        Event(
+            action="cases.accepted",
+            subject=case,
+            office_id=case.office_id,
+            data={"rongque": False, "immediate": True, "review": True},
+        )
     )
+    record_all(actor=actor, events=events)
     from cheguan.cases.notifications import notify
 
     due = case.due_date.isoformat()
@@ -109,14 +122,49 @@ def accept_for_review(*, actor: Actor, case: Case, owner: str | None = None) -> 
 @transaction.atomic
 def settle_immediately(*, actor: Actor, case: Case, owner: str | None = None) -> Case:
     """Submit (if a draft), verify records, accept and complete an immediate case."""
-    case = _lock_immediate(actor, case, owner)
+    case, events = _settle(actor, case, owner)
+    record_all(actor=actor, events=events)
+    return case
+
+
+@transaction.atomic
+def open_and_settle(
+    *,
+    actor: Actor,
+    service_code: str,
+    applicant_person: Person | None = None,
+    applicant_organisation: Organisation | None = None,
+    vehicle: Vehicle | None = None,
+    idempotency_scope: str = "",
+    owner: str | None = None,
+) -> Case:
+    """:func:`open_case` then :func:`settle_immediately`, with the four events (opened,
+    submitted, accepted, completed) recorded together at the end: the office's case stream
+    is locked for the last few statements of the transaction, not all of it."""
+    case, opened = draft_case(
+        actor=actor,
+        service_code=service_code,
+        applicant_person=applicant_person,
+        applicant_organisation=applicant_organisation,
+        vehicle=vehicle,
+        idempotency_scope=idempotency_scope,
+        owner=owner,
+    )
+    case, events = _settle(actor, case, owner, fresh=opened is not None)
+    record_all(actor=actor, events=[opened, *events] if opened is not None else events)
+    return case
+
+
+def _settle(
+    actor: Actor, case: Case, owner: str | None, *, fresh: bool = False
+) -> tuple[Case, list[Event]]:
+    case = _lock_immediate(actor, case, owner, fresh=fresh)
     now = clock.now()
-    _submit_and_check(actor, case, now)
-    transition(case, S.ACCEPTED, actor=actor, note="即办")
+    events = _submit_and_check(actor, case, now)
+    transition(case, S.ACCEPTED, S.COMPLETED, actor=actor, note="即办")
     case.accepted_at = now
     case.promised_working_days = case.service.promised_working_days
     case.due_date = add_working_days(clock.today(), case.promised_working_days)
-    transition(case, S.COMPLETED, actor=actor, note="即办")
     case.closed_at = now
     case.processing_working_days = 0
     case.save(
@@ -129,13 +177,20 @@ def settle_immediately(*, actor: Actor, case: Case, owner: str | None = None) ->
             "processing_working_days",
         ]
     )
-    record(
-        actor=actor,
-        action="cases.accepted",
-        subject=case,
-        office_id=case.office_id,
-        data={"rongque": False, "immediate": True},
-    )
+    events += [
+        Event(
+            action="cases.accepted",
+            subject=case,
+            office_id=case.office_id,
+            data={"rongque": False, "immediate": True},
+        ),
+        Event(
+            action="cases.completed",
+            subject=case,
+            office_id=case.office_id,
+            data={"visits": case.visit_count, "corrections": 0, "immediate": True},
+        ),
+    ]
     from cheguan.cases.notifications import notify
 
     notify(
@@ -143,11 +198,4 @@ def settle_immediately(*, actor: Actor, case: Case, owner: str | None = None) ->
         kind="completed",
         text=Bi("您的办件已办结，欢迎评价。", "Your case is complete. Please rate our service."),
     )
-    record(
-        actor=actor,
-        action="cases.completed",
-        subject=case,
-        office_id=case.office_id,
-        data={"visits": case.visit_count, "corrections": 0, "immediate": True},
-    )
-    return case
+    return case, events

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 
 from cheguan.accounts.partners import require_partner_authorised
-from cheguan.audit.services import record
+from cheguan.audit.services import Event, record, record_all
 from cheguan.cases import errors
 from cheguan.cases.locks import lock_case
 from cheguan.cases.models import (
@@ -21,9 +21,9 @@ from cheguan.cases.models import (
     CommitmentStatus,
     NoticeProblem,
     RongqueCommitment,
-    Service,
 )
 from cheguan.cases.queries import missing_requirements
+from cheguan.cases.remembered import active_service, requirements_of
 from cheguan.cases.rules import may_notice, may_submit
 from cheguan.cases.services.common import (
     ACTION_WORDS,
@@ -92,9 +92,36 @@ def open_case(
 
     With an ``idempotency_scope`` (e.g. ``"inspection:<vehicle>:<period>"``) a second call
     returns the live case already open for that scope instead of a duplicate."""
+    case, opened = draft_case(
+        actor=actor,
+        service_code=service_code,
+        applicant_person=applicant_person,
+        applicant_organisation=applicant_organisation,
+        vehicle=vehicle,
+        idempotency_scope=idempotency_scope,
+        owner=owner,
+    )
+    if opened is not None:
+        record_all(actor=actor, events=[opened])
+    return case
+
+
+def draft_case(
+    *,
+    actor: Actor,
+    service_code: str,
+    applicant_person: Person | None = None,
+    applicant_organisation: Organisation | None = None,
+    vehicle: Vehicle | None = None,
+    idempotency_scope: str = "",
+    owner: str | None = None,
+) -> tuple[Case, Event | None]:
+    """:func:`open_case`'s work, leaving its audit event (None: the scope's case already
+    open) for the caller to record with its own (``open_and_settle``). Runs inside the
+    caller's transaction."""
     existing = _case_holding(idempotency_scope)
     if existing is not None:
-        return existing
+        return existing, None
     channel = _channel_for(actor)
     if channel == Channel.WINDOW:  # office staff who do not process cases, other partners
         require(actor.user, "cases.process")
@@ -105,7 +132,7 @@ def open_case(
     if applicant is None:
         raise errors.APPLICANT_REQUIRED(field="applicant")
     office = applicant.office
-    service = Service.objects.filter(office=office, code=service_code, active=True).first()
+    service = active_service(office.pk, service_code)
     if service is None:
         raise errors.SERVICE_NOT_FOUND(field="service")
     require_owner(service, owner)
@@ -137,18 +164,16 @@ def open_case(
         except IntegrityError:
             existing = _case_holding(idempotency_scope)
             if existing is not None:  # a concurrent call opened it first
-                return existing
+                return existing, None
             continue  # a number collision: draw another
     else:  # pragma: no cover - 10^8 numbers a day
         raise RuntimeError("could not allocate a case number")
-    record(
-        actor=actor,
+    return case, Event(
         action="cases.opened",
         subject=case,
         office_id=office.pk,
         data={"service": service.code, "channel": channel, "number": case.number},
     )
-    return case
 
 
 _lock = lock_case
@@ -191,7 +216,7 @@ def issue_notice(
     items = list(items)
     if not items:
         raise errors.NOTICE_EMPTY(field="items")
-    requirements = {r.code: r for r in case.service.requirements.all()}
+    requirements = {r.code: r for r in requirements_of(case.service_id)}
     clean = []
     for item in items:
         code = str(item.get("requirement", ""))

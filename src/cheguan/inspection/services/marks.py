@@ -94,10 +94,7 @@ def lock_for_application(actor: Actor, vehicle: Vehicle) -> Vehicle:
     if actor.user is None:
         raise NOT_AUTHENTICATED()
     require_partner_authorised(actor, service=SERVICE_CODE)
-    vehicle = vehicle_for(actor, vehicle_id=vehicle.pk)
-    return (
-        Vehicle.objects.select_for_update(of=("self",)).select_related("office").get(pk=vehicle.pk)
-    )
+    return vehicle_for(actor, vehicle_id=vehicle.pk, lock=True)
 
 
 def existing_application(vehicle: Vehicle) -> Application | None:
@@ -149,7 +146,7 @@ def issue_mark(
 def issue_now(*, actor: Actor, vehicle: Vehicle, eligibility: Eligibility) -> Application:
     """即办: open the case, settle it at once, issue the mark. Runs inside the caller's
     transaction (the application that locked the vehicle)."""
-    case = cases.open_case(
+    case = cases.open_and_settle(
         actor=actor,
         service_code=SERVICE_CODE,
         applicant_person=vehicle.owner_person,
@@ -158,7 +155,6 @@ def issue_now(*, actor: Actor, vehicle: Vehicle, eligibility: Eligibility) -> Ap
         idempotency_scope=scope_of(vehicle, eligibility),
         owner=OWNER,
     )
-    case = cases.settle_immediately(actor=actor, case=case, owner=OWNER)
     mark = issue_mark(actor=actor, vehicle=vehicle, case=case, eligibility=eligibility)
     return Application(case=case, mark=mark, created=True)
 
