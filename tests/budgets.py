@@ -6,12 +6,14 @@ its budget fails its test (issue 12). Correctness of the query plan, not timing.
 
 The budget is what the transaction issues today on each database (SQLite and PostgreSQL
 differ: savepoints, row locks); lower it when a change saves statements. The failure lists
-the statements, so the one that was added is plain to see.
+the statements, so the one that was added is plain to see; ``CHEGUAN_SHOW_STATEMENTS=1``
+with ``pytest -s`` lists them when the budget holds too.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 
 from django.db import connection
@@ -26,4 +28,6 @@ def statements(*, budget: dict[str, int]) -> Iterator[CaptureQueriesContext]:
     print(f"statements: {len(captured.captured_queries)} (budget {limit} on {connection.vendor})")
     issued = len(captured.captured_queries)
     listing = "\n".join(f"  {q['sql'][:300]}" for q in captured.captured_queries)
+    if os.environ.get("CHEGUAN_SHOW_STATEMENTS"):  # pytest -s: the plan, to find what to cut
+        print(listing)
     assert issued <= limit, f"{issued} statements, over the budget of {limit}:\n{listing}"

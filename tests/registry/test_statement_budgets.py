@@ -1,5 +1,6 @@
-"""Statement budgets of a partner's reads over the API with a token (issue 12's mix), and of
-the bare authenticated endpoint the benchmark uses as its framework floor."""
+"""Statement budgets of a partner's reads over the API with a token and a clerk's read of a
+vehicle (issue 12's mix), and of the bare authenticated endpoint the benchmark uses as its
+framework floor."""
 
 from __future__ import annotations
 
@@ -35,3 +36,14 @@ def test_a_partner_lists_its_vehicles(client, dealer):
         answer = client.get("/api/registry/vehicles?limit=20", **dealer)
     assert answer.status_code == 200, answer.content
     assert len(answer.json()["items"]) == 20
+
+
+def test_a_clerk_reads_a_vehicle(client, make):
+    clerk = make.user(Role.CLERK)
+    vehicle = make.vehicle(owner=make.person(office_obj=clerk.office))
+    client.force_login(clerk)
+    # the session, the user, any assisted session; the vehicle; each kind of its records
+    with statements(budget={"sqlite": 10, "postgresql": 10}):
+        answer = client.get(f"/api/registry/vehicles/{vehicle.pk}")
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["id"] == vehicle.pk

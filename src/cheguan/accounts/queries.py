@@ -19,8 +19,9 @@ def api_tokens_for(actor: Actor) -> QuerySet[ApiToken]:
 
 
 def open_assisted_session(actor: Actor) -> AssistedSession | None:
-    """The agent's open session: confirmed, or waiting for the citizen's consent code."""
-    if actor.user is None:
+    """The agent's open session: confirmed, or waiting for the citizen's consent code (none,
+    without a query, for a user who never acts for citizens)."""
+    if actor.user is None or not actor.user.may_act_for_citizens:
         return None
     return (
         AssistedSession.objects.select_related("citizen", "citizen__office")

@@ -33,6 +33,7 @@ from cheguan.cases.models import (
     RongqueCommitment,
     Service,
 )
+from cheguan.cases.remembered import requirements_of
 from cheguan.core import clock
 from cheguan.core.actor import Actor
 from cheguan.core.errors import NOT_AUTHENTICATED, NOT_FOUND, PERMISSION_DENIED, DomainError
@@ -68,14 +69,42 @@ def current_documents(case: Case):
     )
 
 
-def missing_requirements(case: Case) -> list[DocumentRequirement]:
-    have = set(current_documents(case).values_list("requirement_id", flat=True))
-    return [r for r in case.service.requirements.all() if r.pk not in have]
+def rating_of(case: Case) -> Rating | None:
+    """The case's rating, from the case when it was read with it (``select_related``)."""
+    if Case.rating.is_cached(case):  # type: ignore[attr-defined]
+        return getattr(case, "rating", None)  # joined and absent: None
+    return Rating.objects.filter(case=case).first()
+
+
+def commitment_of(case: Case) -> RongqueCommitment | None:
+    """The case's 容缺 commitment, from the case when it was read with it."""
+    if Case.commitment.is_cached(case):  # type: ignore[attr-defined]
+        return getattr(case, "commitment", None)
+    return RongqueCommitment.objects.filter(case=case).first()
+
+
+def missing_requirements(
+    case: Case, *, documents: list[CaseDocument] | None = None
+) -> list[DocumentRequirement]:
+    """The case's requirements with no current document (``documents``: the current
+    documents, when the caller has read them already)."""
+    if documents is None:
+        have = set(current_documents(case).values_list("requirement_id", flat=True))
+    else:
+        have = {d.requirement_id for d in documents}
+    return [r for r in requirements_of(case.service_id) if r.pk not in have]
 
 
 def _select(qs: QuerySet[Case]) -> QuerySet[Case]:
+    # with its rating and 容缺 commitment (one each at most): what a case's answer shows
     return qs.select_related(
-        "service", "office", "applicant_person", "applicant_organisation", "vehicle"
+        "service",
+        "office",
+        "applicant_person",
+        "applicant_organisation",
+        "vehicle",
+        "rating",
+        "commitment",
     )
 
 
@@ -108,6 +137,12 @@ def get_case(actor: Actor, number: str) -> Case:
     if case is None:
         raise NOT_FOUND()
     return case
+
+
+def reread(case: Case) -> Case:
+    """A case the caller found in the actor's scope (``get_case``), read again after a step
+    changed it, with what its answer shows."""
+    return _base().get(pk=case.pk)
 
 
 def applicant_label(case: Case) -> str:
@@ -160,7 +195,7 @@ def actions_for(actor: Actor, case: Case) -> frozenset[str]:
         except DomainError:
             applicant = False
     clerk = is_staff_of(user, "cases.process", case.office_id)
-    rating = Rating.objects.filter(case=case).first()
+    rating = rating_of(case)
 
     if applicant:
         if rules.may_withdraw(status):
@@ -249,6 +284,7 @@ def requirement_states(
     person_id: int | None = None,
     organisation_id: int | None = None,
     vehicle_id: int | None = None,
+    documents: list[CaseDocument] | None = None,
 ) -> list[RequirementState]:
     """Each requirement of a case (or, before there is one, of a service for this applicant
     and vehicle), and whether the applicant must upload it. What the records prove today is
@@ -261,13 +297,15 @@ def requirement_states(
         service = case.service
         person_id, organisation_id = case.applicant_person_id, case.applicant_organisation_id
         vehicle_id = case.vehicle_id
-        current = {d.requirement_id: d for d in current_documents(case).select_related("added_by")}
+        if documents is None:
+            documents = list(current_documents(case).select_related("added_by"))
+        current = {d.requirement_id: d for d in documents}
         # the applicant's next step is to (re)submit, which files the records' proof
         prospective = rules.may_submit(case.status, rongque=case.rongque)
     assert service is not None
     today = clock.today()
     states = []
-    for requirement in service.requirements.all():
+    for requirement in requirements_of(service.pk):
         document = current.get(requirement.pk)
         reference = ""
         if document is not None:

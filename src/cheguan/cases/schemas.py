@@ -23,10 +23,13 @@ from cheguan.cases.models import (
 from cheguan.cases.owners import route_for
 from cheguan.cases.queries import (
     applicant_label,
+    commitment_of,
     current_documents,
     missing_requirements,
+    rating_of,
     requirement_states,
 )
+from cheguan.cases.remembered import requirements_of
 from cheguan.cases.rules import RATEABLE_STATUSES
 from cheguan.core.schemas import Schema
 
@@ -105,7 +108,7 @@ class ServiceOut(Schema):
                     "essential": r.essential,
                     "data_source": r.data_source,
                 }
-                for r in service.requirements.all()
+                for r in requirements_of(service.pk)
             ],
         }
 
@@ -293,9 +296,10 @@ class CaseDetailOut(CaseOut):
 
     @staticmethod
     def of(case: Case, *, staff: bool = False, actions: frozenset[str] = frozenset()) -> dict:
-        commitment = RongqueCommitment.objects.filter(case=case).first()
-        rating = Rating.objects.filter(case=case).first()
+        commitment = commitment_of(case)
+        rating = rating_of(case)
         owner = route_for(case.service).owner
+        documents = list(current_documents(case).select_related("requirement", "added_by"))
         return {
             **CaseOut.of(case),
             "owner": case.service.owner,
@@ -310,12 +314,10 @@ class CaseDetailOut(CaseOut):
                     "verified_by_data": state.verified_by_data,
                     "needs_upload": state.needs_upload,
                 }
-                for state in requirement_states(case=case)
+                for state in requirement_states(case=case, documents=documents)
             ],
-            "missing": [r.code for r in missing_requirements(case)],
-            "documents": [
-                DocumentOut.of(d) for d in current_documents(case).select_related("requirement")
-            ],
+            "missing": [r.code for r in missing_requirements(case, documents=documents)],
+            "documents": [DocumentOut.of(d) for d in documents],
             "notices": [NoticeOut.of(n) for n in case.notices.all()],
             "commitment": CommitmentOut.of(commitment) if commitment else None,
             "messages": [MessageOut.of(m) for m in case.messages.all()[:100]],

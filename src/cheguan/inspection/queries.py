@@ -212,12 +212,18 @@ def _date(value) -> dt.date | None:
 # --- scope ------------------------------------------------------------------------------------
 
 
-def vehicle_for(actor: Actor, *, vehicle_id: int | None = None, plate: str = "") -> Vehicle:
+def vehicle_for(
+    actor: Actor, *, vehicle_id: int | None = None, plate: str = "", lock: bool = False
+) -> Vehicle:
     """A vehicle the actor may apply for (registry's scope, ADR 0003): the citizen's own —
     also for the clerk or partner's agent acting for them with consent —, any of the
     office's for a clerk at the window, a partner's own organisation's. Anything else,
-    including every citizen's car for a partner acting for nobody: not found."""
+    including every citizen's car for a partner acting for nobody: not found. With
+    ``lock``, the vehicle's row is locked in the same statement (its office and owner are
+    read, not locked)."""
     qs = Vehicle.objects.visible_to(actor).select_related("office", "owner_person")
+    if lock:
+        qs = qs.select_for_update(of=("self",))
     if vehicle_id is not None:
         qs = qs.filter(pk=vehicle_id)
     elif plate:

@@ -45,10 +45,10 @@ NUMBER = Path(..., max_length=24, pattern=r"^[0-9]{8,24}$", description="the cas
 FILE = File(..., description="PDF, JPEG or PNG, at most 10 MB")
 
 
-def _detail(case: Case, actor: Actor) -> dict:
-    fresh = Case.objects.select_related(
-        "service", "office", "applicant_person", "applicant_organisation", "vehicle"
-    ).get(pk=case.pk)
+def _detail(case: Case, actor: Actor, *, reread: bool = True) -> dict:
+    """The case's answer; ``reread`` after a step changed it (what the step's service holds
+    may lack what the answer shows), not after a read (``queries.get_case`` joins it all)."""
+    fresh = queries.reread(case) if reread else case
     staff = not is_applicant(actor, fresh)
     return CaseDetailOut.of(fresh, staff=staff, actions=queries.actions_for(actor, fresh))
 
@@ -149,7 +149,7 @@ def rate_on_screen(request, payload: RateIn, token: str = Path(..., max_length=4
 @router.get("/{number}", response={200: CaseDetailOut, **ERRORS}, summary="A case")
 def case_detail(request, number: str = NUMBER):
     actor = actor_for(request)
-    return _detail(queries.get_case(actor, number), actor)
+    return _detail(queries.get_case(actor, number), actor, reread=False)
 
 
 @router.post(

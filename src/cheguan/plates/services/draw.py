@@ -26,6 +26,7 @@ from cheguan.core.errors import Bi, DomainError
 from cheguan.plates import errors, locks, rules
 from cheguan.plates.conf import setting
 from cheguan.plates.models import (
+    DaySeed,
     Draw,
     DrawStatus,
     EventKind,
@@ -113,9 +114,9 @@ def draw_numbers(*, actor: Actor, case: Case, plate_type: str = "") -> DrawResul
     after the refusal's rollback)."""
     # The day's seed is committed (public by its hash) in its own transaction, before the
     # draw's: the log shows the commitment before any draw that uses it (ADR 0014).
-    commit_day(case.office_id, clock.today())
+    committed = commit_day(case.office_id, clock.today())
     try:
-        return _draw(actor=actor, case=case, plate_type=plate_type)
+        return _draw(actor=actor, case=case, plate_type=plate_type, committed=committed)
     except DomainError as refusal:
         if refusal.error is errors.POOL_EMPTY:
             note_empty_pool(refusal, actor=actor)
@@ -123,7 +124,7 @@ def draw_numbers(*, actor: Actor, case: Case, plate_type: str = "") -> DrawResul
 
 
 @transaction.atomic
-def _draw(*, actor: Actor, case: Case, plate_type: str) -> DrawResult:
+def _draw(*, actor: Actor, case: Case, plate_type: str, committed: DaySeed) -> DrawResult:
     choosing = selection_case(actor=actor, case=case, holding_ok=True)
     case, user = choosing.case, choosing.user
     plate_type = case_plate_type(case, plate_type)
@@ -141,7 +142,9 @@ def _draw(*, actor: Actor, case: Case, plate_type: str) -> DrawResult:
     end_open_draws(case, at=now)
 
     pool = Pool.objects.select_related("office").get(pk=pool.pk)  # size and version, locked
-    day_seed = commit_day(pool.office_id, clock.local_date(now))
+    day_seed = committed
+    if (day_seed.office_id, day_seed.day) != (pool.office_id, clock.local_date(now)):
+        day_seed = commit_day(pool.office_id, clock.local_date(now))  # midnight passed
     wanted = setting("DRAW_SIZE")
     offer_until = now + dt.timedelta(minutes=setting("OFFER_MINUTES"))
     draw = Draw.objects.create(
