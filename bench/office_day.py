@@ -49,7 +49,9 @@ Phases (one function each):
 The mix (business transactions; shares of all transactions):
 
     eligibility (citizen, own vehicle, session)            15%   GET  /api/inspection/eligibility
-    eligibility (clerk at the window, session)             10%   GET  /api/inspection/eligibility
+    eligibility (clerk at the window, session)              6%   GET  /api/inspection/eligibility
+    eligibility (clerk at the help desk acting for a        4%   GET  /api/inspection/eligibility
+      citizen: an assisted session with signed consent)
     vehicle read (clerk, session)                          10%   GET  /api/registry/vehicles/{id}
     case read (clerk, session)                             10%   GET  /api/cases/{number}
     inspection mark issued (2/3 citizen online, 1/3 clerk) 15%   POST /api/inspection/apply
@@ -61,7 +63,10 @@ The mix (business transactions; shares of all transactions):
     public: verify a mark's QR code, the draw log           5%   GET  /api/inspection/verify, /api/plates/draws
 
 Every write goes through the real endpoint and writes its audit event; non-2xx answers are
-counted per kind and printed. Not modelled yet: clerks in assisted sessions.
+counted per kind and printed.
+
+With ``--py-spy SECONDS``, after the mix: the mix again at the highest rate held while py-spy
+samples every worker, and where their time went (bench/_pyspy.py).
 """
 
 from __future__ import annotations
@@ -88,6 +93,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import _pyspy
 from _pg import PG, ROOT, setup_django, throwaway_database
 
 SECRET_KEY = secrets.token_urlsafe(48)
@@ -171,6 +177,8 @@ class City:
     service_points: set[int] = field(default_factory=set)  # organisations that may open cases
     vehicles: list[int] = field(default_factory=list)  # a sample for reads
     owned: list[tuple[int, int]] = field(default_factory=list)  # (citizen user, vehicle)
+    # (clerk user, a vehicle of the citizen the clerk acts for in an assisted session)
+    assisted: list[tuple[int, int]] = field(default_factory=list)
     cases: list[str] = field(default_factory=list)  # a sample of case numbers for reads
     eligible: list[tuple[int, int]] = field(default_factory=list)  # (owner user, vehicle)
     selections: list[tuple[int, str]] = field(default_factory=list)  # (citizen user, case number)
@@ -179,6 +187,12 @@ class City:
     rateable: list[tuple[int, str]] = field(default_factory=list)  # (applicant user, case number)
     verify: list[str] = field(default_factory=list)  # query strings of issued marks' QR codes
     sessions: dict[int, str] = field(default_factory=dict)  # user id -> session key
+
+    def window_clerks(self) -> list[int]:
+        """The clerks not acting for a citizen: they serve whoever comes to the window."""
+        helping = {clerk for clerk, _vehicle in self.assisted}
+        return [c for c in self.clerks if c not in helping]
+
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -386,6 +400,23 @@ def prepare_work(city: City, needs: dict[str, int], today: dt.date) -> None:
         case_services.submit_case(actor=Actor(user=user), case=case)
         city.window_cases.append(case.number)
 
+    # Half the clerks act for a citizen at the help desk (帮办: an assisted session with the
+    # citizen's signed consent), each for a different owner of a sampled vehicle.
+    from cheguan.accounts import services as account_services
+
+    helpers = city.clerks[: len(city.clerks) // 2]
+    clerks = User.objects.in_bulk(helpers)
+    owners = dict(
+        Vehicle.objects.filter(pk__in=city.vehicles).values_list("pk", "owner_person__id_number")
+    )
+    for clerk_id, (_citizen, vehicle) in zip(
+        helpers, rng.sample(city.owned, len(helpers)), strict=True
+    ):
+        account_services.open_assisted_session(
+            actor=Actor(user=clerks[clerk_id]), id_number=owners[vehicle], consent_method="signed"
+        )
+        city.assisted.append((clerk_id, vehicle))
+
     rateable = (
         Case.objects.filter(
             status="completed", rating_score__isnull=True, applicant_person__isnull=False
@@ -403,7 +434,7 @@ def issue_marks_to_verify(city: City, n: int) -> None:
     from cheguan.inspection import services, signing
     from cheguan.registry.models import Vehicle
 
-    clerk = Actor(user=User.objects.get(pk=city.clerks[1]))
+    clerk = Actor(user=User.objects.get(pk=city.window_clerks()[0]))
     for _user, vehicle_id in [city.eligible.pop() for _ in range(n)]:
         mark = services.apply_for_mark(actor=clerk, vehicle=Vehicle.objects.get(pk=vehicle_id)).mark
         city.verify.append(signing.verify_query(mark))
@@ -480,8 +511,10 @@ def mix(city: City) -> list[Kind]:
     window = list(city.window_cases)
     rateable = list(city.rateable)
 
+    window_clerks = city.window_clerks()
+
     def clerk(rng) -> dict:
-        return session_auth(city, rng.choice(city.clerks))
+        return session_auth(city, rng.choice(window_clerks))
 
     def agent(rng) -> tuple[int, int, str]:
         return rng.choice(city.agents)
@@ -494,6 +527,11 @@ def mix(city: City) -> list[Kind]:
     def eligibility_clerk(rng):
         path = f"/api/inspection/eligibility?vehicle_id={rng.choice(city.vehicles)}"
         return [Request("GET", path, clerk(rng))]
+
+    def eligibility_assisted(rng):
+        helper, vehicle = rng.choice(city.assisted)
+        path = f"/api/inspection/eligibility?vehicle_id={vehicle}"
+        return [Request("GET", path, session_auth(city, helper))]
 
     def vehicle_read(rng):
         return [Request("GET", f"/api/registry/vehicles/{rng.choice(city.vehicles)}", clerk(rng))]
@@ -546,7 +584,8 @@ def mix(city: City) -> list[Kind]:
 
     return [
         Kind("eligibility (citizen)", 0.15, eligibility_citizen),
-        Kind("eligibility (clerk)", 0.10, eligibility_clerk),
+        Kind("eligibility (clerk)", 0.06, eligibility_clerk),
+        Kind("eligibility (clerk, assisted session)", 0.04, eligibility_assisted),
         Kind("vehicle read (clerk)", 0.10, vehicle_read),
         Kind("case read (clerk)", 0.10, case_read),
         Kind("mark issued", 0.15, mark, writes=True),
@@ -1030,12 +1069,17 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=0, help="default: gunicorn.conf.py's")
     parser.add_argument("--floor-draws", type=int, default=300)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--py-spy", type=float, default=0, metavar="SECONDS",
+        help="after the mix: sample every worker with py-spy for SECONDS under the mix at the "
+        "highest rate held, and print where the time went",
+    )  # fmt: skip
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop gunicorn, drop the database
-    mix_rates = [50, 100, 150, 200, 250, 300, 400]
+    mix_rates = [10, 20, 30, 40, 50, 75, 100, 150, 200, 250, 300, 400]
     floor_rates = [25, 50, 100, 200, 300, 400, 500, 600, 800, 1000, 1200]
-    alone_mark = [10, 20, 30, 40, 60, 80, 100]
-    alone_draw = [10, 20, 30, 40, 60, 80]
+    alone_mark = [5, 10, 15, 20, 30, 40, 60, 80, 100]
+    alone_draw = [5, 10, 15, 20, 30, 40, 60, 80]
     if args.quick:
         args.vehicles, args.step_seconds, args.floor_draws = 20_000, 3, 200
         mix_rates, alone_mark, alone_draw = [5, 10, 25, 50, 100, 150, 200], [2, 5, 10], [2, 5, 10]
@@ -1076,7 +1120,7 @@ def main() -> None:
             first_event = last_audit_event()
             try:
                 results = measure(args, port, kinds, floors, mix_rates, floor_rates, alone_mark,
-                                  alone_draw)  # fmt: skip
+                                  alone_draw, proc.pid)  # fmt: skip
             finally:
                 proc.terminate()
                 proc.wait(timeout=30)
@@ -1093,15 +1137,36 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def measure(args, port, kinds, floors, mix_rates, floor_rates, alone_mark, alone_draw) -> dict:
+def measure(
+    args, port, kinds, floors, mix_rates, floor_rates, alone_mark, alone_draw, gunicorn: int
+) -> dict:
     seconds = args.step_seconds
     # Warm up: every worker runs each kind's code paths once or twice.
     results = {"warm-up": stepped(port, kinds, [20], 3, "warm-up")}
     results["mix"] = stepped(port, kinds, mix_rates, seconds, "the mix")
+    if args.py_spy:
+        held, steps = results["mix"]
+        rate = held.rate if held is not None else steps[0].rate
+        results["py-spy"] = spied(port, kinds, rate, args.py_spy, gunicorn)
     for label, kind in floors.items():
         rates = {"mark": alone_mark, "draw+pick": alone_draw}.get(kind.name, floor_rates)
         results[label] = stepped(port, [kind], rates, seconds, label)
     return results
+
+
+def spied(port: int, kinds: list[Kind], rate: float, seconds: float, gunicorn: int):
+    """The mix at ``rate`` for ``seconds`` while py-spy samples every worker."""
+    out = os.path.join(tempfile.gettempdir(), f"{DATABASE}-py-spy.txt")
+    spy = _pyspy.record(gunicorn, seconds, out)
+    time.sleep(1)  # py-spy attached
+    result = stepped(port, kinds, [rate], seconds, f"the mix under py-spy at {rate:g}/s")
+    _stdout, errors = spy.communicate(timeout=seconds + 60)
+    if spy.returncode != 0:
+        print(f"py-spy failed: {errors.strip()[-500:]}")
+    else:
+        print(_pyspy.summary(out))
+        print(f"py-spy's collapsed stacks: {out}")
+    return result
 
 
 def database_floor(args, url, city, statements, kinds, workers) -> dict:
@@ -1202,7 +1267,7 @@ def report(kinds, statements, results, database) -> None:
     public = rates["bare unauthenticated (GET /api/plates/check)"]
     print("floors (max rate with p99 < 300 ms, the same generator):")
     for label, rate in rates.items():
-        if label not in ("mix", "warm-up"):
+        if label not in ("mix", "warm-up", "py-spy"):
             print(f"  {label:<52} {rate:6g}/s")
     print(
         f"database: pgbench select-only {database['select_only']:,.0f} tps, TPC-B "
