@@ -24,9 +24,9 @@ def dealer(make, client):
 
 
 def test_the_bare_authenticated_endpoint(client, dealer):
-    # the token with its user (its last use noted at most every 5 minutes), the office, any
-    # assisted session of the agent
-    with statements(budget={"sqlite": 4, "postgresql": 4}):
+    # the token with its user and the user's office, organisation and person (its last use
+    # noted at most every 5 minutes), any assisted session of the agent
+    with statements(budget={"sqlite": 3, "postgresql": 3}):
         answer = client.get("/api/accounts/me", **dealer)
     assert answer.status_code == 200, answer.content
 

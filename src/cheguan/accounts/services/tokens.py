@@ -107,7 +107,12 @@ def user_for_token(raw: str) -> User | None:
     if len(prefix) != 8 or not set(prefix) <= _HEX:
         return None
     token = (
-        ApiToken.objects.select_related("user", "user__organisation")
+        ApiToken.objects.select_related(
+            # what every request reads of the user (as accounts.backends for a session)
+            "user__office",
+            "user__organisation__office",
+            "user__person__office",
+        )
         .filter(prefix=prefix, revoked_at__isnull=True)
         .first()
     )
