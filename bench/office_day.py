@@ -93,6 +93,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import _cpu
 import _pyspy
 from _pg import PG, ROOT, setup_django, throwaway_database
 
@@ -164,6 +165,8 @@ SELECT '!', NULL, false, 'citizen-' || id, '', '', '', false, true, now(), 'citi
 FROM registry_person WHERE office_id = %(office)s
 """
 
+
+GUNICORN = [0]  # the master's pid, for the CPU it and its workers use (bench/_cpu.py)
 
 # --- the city --------------------------------------------------------------------------------
 
@@ -822,6 +825,7 @@ class Step:
     outcomes: list[Outcome]
     cpu: float
     wall: float
+    used: dict[str, float] = field(default_factory=dict)  # ms of CPU per transaction, by part
 
     def latencies(self, kind: str | None = None) -> list[float]:
         return [x for o in self.outcomes if kind in (None, o.kind) for x in o.latencies]
@@ -878,17 +882,20 @@ def stepped(port: int, kinds: list[Kind], rates: list[float], seconds: float, la
             break
         receive, send = context.Pipe(duplex=False)
         child = context.Process(target=_generator, args=(port, plan, 500, send))
+        before = _cpu.snapshot(GUNICORN[0])
         child.start()
         outcomes, cpu, wall = receive.recv()
         child.join()
-        step = Step(rate, seconds, outcomes, cpu, wall)
+        used = _cpu.per_transaction(before, _cpu.snapshot(GUNICORN[0]), len(outcomes))
+        step = Step(rate, seconds, outcomes, cpu, wall, used)
         steps.append(step)
         errors = step.errors()
         print(
             f"  {label:<34} {rate:6g}/s: {len(outcomes):6,} tx, {step.requests():6,} requests, "
             f"p50 {pct(step.latencies(), 50):7.1f} ms, p99 {pct(step.latencies(), 99):7.1f} ms, "
             f"non-2xx {sum(errors.values())}{' ' + str(dict(errors)) if errors else ''}; "
-            f"generator CPU {100 * cpu / wall:4.1f}% of one core "
+            f"generator CPU {100 * cpu / wall:4.1f}% of one core; CPU ms/tx "
+            f"{'/'.join(f'{v:.1f}' for v in used.values())} (web/PostgreSQL/Redis) "
             f"{'held' if step.held() else 'NOT held'}",
             flush=True,
         )
@@ -1141,6 +1148,7 @@ def measure(
     args, port, kinds, floors, mix_rates, floor_rates, alone_mark, alone_draw, gunicorn: int
 ) -> dict:
     seconds = args.step_seconds
+    GUNICORN[0] = gunicorn
     # Warm up: every worker runs each kind's code paths once or twice.
     results = {"warm-up": stepped(port, kinds, [20], 3, "warm-up")}
     results["mix"] = stepped(port, kinds, mix_rates, seconds, "the mix")
@@ -1279,6 +1287,23 @@ def report(kinds, statements, results, database) -> None:
 
     def ratio(a: float, b: float) -> str:
         return f"{a / b:.2f}×" if b else "n/a"
+
+    cores = os.cpu_count() or 1
+    print(
+        "CPU per transaction, ms (from /proc over the step that held, else the first step; what "
+        f"the box would carry with nothing else running: {cores} cores × 1000 ÷ the total):"
+    )
+    print(f"  {'':<52}{'web':>7}{'PostgreSQL':>12}{'Redis':>7}{'total':>7}  ceiling")
+    for label, (held_step, all_steps) in results.items():
+        step = held_step or (all_steps[0] if all_steps else None)
+        if label == "warm-up" or step is None or not step.used:
+            continue
+        total = sum(step.used.values())
+        print(
+            f"  {label + f' at {step.rate:g}/s':<52}{step.used['web']:7.1f}"
+            f"{step.used['postgresql']:12.1f}{step.used['redis']:7.1f}{total:7.1f}  "
+            f"{cores * 1000 / total if total else float('nan'):6.0f}/s"
+        )
 
     draw = rates["draw + pick alone"]
     print("ratios:")
