@@ -16,7 +16,9 @@ from django.db import transaction
 from cheguan.cases.catalogue import seed_catalogue
 from cheguan.cases.models import DocumentRequirement, Service
 from cheguan.cases.remembered import active_service, requirements_of
+from cheguan.core.actor import Actor
 from cheguan.core.remembered import forget, remember
+from cheguan.core.roles import Role
 from cheguan.workdays import services as workdays
 from cheguan.workdays.models import DayKind
 from tests.core.test_redis import REDIS_URL, redis_cache  # noqa: F401  (fixture)
@@ -127,3 +129,41 @@ def test_a_change_in_another_web_worker_is_seen_through_redis(redis_cache):  # n
         capture_output=True,
     )  # fmt: skip
     assert remember("catalogue", "probe", lambda: "after") == "after"
+
+
+def test_offices_are_remembered_and_a_new_or_renamed_office_is_seen_at_once(
+    office, make, django_assert_num_queries
+):
+    from cheguan.registry import remembered as offices
+
+    assert [o.pk for o in offices.first_offices(2)] == [office.pk]
+    assert offices.office_by_code(office.code) == office
+    with django_assert_num_queries(0):
+        assert offices.first_offices(2)[0].name == office.name
+        assert offices.office_by_code(office.code) == office
+    assert offices.office_by_prefix("浙D") is None
+    other = make.office(code="330600", name="绍兴市车管所", prefix="浙D")
+    assert offices.office_by_prefix("浙D") == other
+    assert len(offices.first_offices(2)) == 2  # no longer the only office
+    office.name = "宁波市公安局交通警察局车辆管理所"
+    office.save()  # what the admin does
+    assert offices.office_by_code(office.code).name == office.name
+
+
+def test_the_blocklist_is_remembered_and_a_pattern_is_in_force_at_once(
+    office_world, django_assert_num_queries
+):
+    from cheguan.plates.formats.composition import active_patterns
+    from cheguan.plates.models import BlockScope
+    from cheguan.plates.services import blocklist
+
+    office = office_world.office
+    admin = Actor(user=office_world.staff(Role.ADMIN))
+    assert active_patterns(office) == []
+    with django_assert_num_queries(0):
+        assert active_patterns(office, scopes=[BlockScope.ALL]) == []
+    row = blocklist.add_pattern(actor=admin, office=office, pattern="^888", reason="不吉利")
+    assert [b.pattern for b in active_patterns(office)] == ["^888"]
+    assert active_patterns(office, scopes=[BlockScope.ALL]) == []  # a compose-only pattern
+    blocklist.deactivate_pattern(actor=admin, pattern_id=row.pk)
+    assert active_patterns(office) == []

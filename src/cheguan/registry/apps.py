@@ -9,7 +9,7 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from cheguan.audit.words import register_value_words
-        from cheguan.registry import codes
+        from cheguan.registry import codes, remembered  # noqa: F401  (forgets offices on change)
 
         # The audit trail names a plate kind from our code table (audit does not import us).
         register_value_words(

@@ -20,9 +20,9 @@ def office_contact() -> dict[str, str]:
 
 
 def _office_name(lang: str) -> str:
-    from cheguan.registry.models import Office
+    from cheguan.registry.remembered import first_offices
 
-    offices = list(Office.objects.only("name", "name_en")[:2])
+    offices = first_offices(2)
     if len(offices) == 1:
         office = offices[0]
         if lang == "en" and office.name_en:

@@ -37,7 +37,7 @@ from cheguan.core.errors import NOT_FOUND
 from cheguan.core.pagination import LIMIT_HELP, MAX_LIMIT, page
 from cheguan.core.schemas import ERRORS
 from cheguan.registry import queries as registry_queries
-from cheguan.registry.models import Office
+from cheguan.registry import remembered as offices
 
 router = Router()
 
@@ -69,7 +69,7 @@ def catalogue(
 ):
     office_id = None
     if office:
-        found = Office.objects.filter(code=office).first()
+        found = offices.office_by_code(office)
         if found is None:
             raise NOT_FOUND(field="office")
         office_id = found.pk

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cheguan.core.errors import Bi, DomainError
+from cheguan.core.remembered import remember
 from cheguan.plates import errors
 from cheguan.plates.conf import setting
 from cheguan.plates.formats.numbers import (
@@ -43,16 +44,27 @@ def compile_pattern(pattern: str) -> re.Pattern | None:
         return None
 
 
+BLOCKLIST = "plate_rules"  # remembered (core.remembered); plates.receivers forgets it
+
+
 def active_patterns(office, *, scopes: Iterable[str] | None = None) -> list[Blocked]:
-    """The office's active blocklist (the one database read of this module)."""
-    rows = BlockedPattern.objects.filter(office=office, active=True)
-    if scopes is not None:
-        rows = rows.filter(scope__in=list(scopes))
+    """The office's active blocklist (the one database read of this module, remembered: every
+    composed number and public check reads it; a pattern saved or deleted forgets it)."""
+    rows = remember(
+        BLOCKLIST,
+        f"active:{office.pk}",
+        lambda: list(
+            BlockedPattern.objects.filter(office=office, active=True)
+            .order_by("pattern")
+            .values_list("pk", "pattern", "reason", "scope")
+        ),
+    )
+    wanted = None if scopes is None else set(scopes)
     found = []
-    for row in rows.order_by("pattern"):
-        regex = compile_pattern(row.pattern)
-        if regex is not None:
-            found.append(Blocked(row.pk, row.pattern, row.reason, row.scope, regex))
+    for pk, pattern, reason, scope in rows:
+        regex = compile_pattern(pattern)
+        if regex is not None and (wanted is None or scope in wanted):
+            found.append(Blocked(pk, pattern, reason, scope, regex))
     return found
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from cheguan.core.errors import NOT_FOUND, DomainError
 from cheguan.plates import errors, formats
+from cheguan.registry import remembered as offices
 from cheguan.registry.models import Office
 
 
@@ -27,17 +28,17 @@ def office_for(number: str, office_code: str = "") -> Office | None:
     has, else the system's only office; None when several offices run here and none
     issues this prefix (then only the national rules apply)."""
     if office_code:
-        office = Office.objects.filter(code=office_code[:12]).first()
+        office = offices.office_by_code(office_code[:12])
         if office is None:
             raise NOT_FOUND(field="office")
         return office
     prefix = formats.normalise(number)[:2]
     if prefix.isprintable():  # a control character never reaches the database (NUL: PG refuses)
-        by_prefix = Office.objects.filter(plate_prefix=prefix).first()
+        by_prefix = offices.office_by_prefix(prefix)
         if by_prefix is not None:
             return by_prefix
-    offices = list(Office.objects.all()[:2])
-    return offices[0] if len(offices) == 1 else None
+    first = offices.first_offices(2)
+    return first[0] if len(first) == 1 else None
 
 
 def check_publicly(number: str, *, plate_type: str, office_code: str = "") -> PublicCheck:
@@ -46,7 +47,7 @@ def check_publicly(number: str, *, plate_type: str, office_code: str = "") -> Pu
     if not result.number or plate_type not in formats.RULES:
         return PublicCheck(result, office, ())
     if office is None:
-        prefixes = "、".join(Office.objects.values_list("plate_prefix", flat=True)[:20]) or "—"
+        prefixes = "、".join(offices.plate_prefixes(20)) or "—"
         return PublicCheck(result, None, (errors.NOT_THIS_OFFICE(prefixes=prefixes),))
     local = formats.composition_problems(result.serial, plate_type=plate_type, office=office)
     return PublicCheck(result, office, tuple(local))

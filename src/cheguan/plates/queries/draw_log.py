@@ -12,6 +12,7 @@ from cheguan.core.errors import NOT_FOUND
 from cheguan.core.masking import mask_name
 from cheguan.plates.models import DaySeed, Draw
 from cheguan.plates.queries.replay import draws_on
+from cheguan.registry import remembered as offices
 from cheguan.registry.models import Office
 
 DRAW_LOG_MAX = 200  # rows per page of the public draw log (API and page)
@@ -32,7 +33,7 @@ def office_by_code(code: str) -> Office | None:
     """The office a public page names (``?office=330200``); none named: every office."""
     if not code:
         return None
-    office = Office.objects.filter(code=code[:12]).first()
+    office = offices.office_by_code(code[:12])
     if office is None:
         raise NOT_FOUND(field="office")
     return office
