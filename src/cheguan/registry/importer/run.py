@@ -4,7 +4,7 @@ Every row is checked first, with the same ``clean_*`` rules the services use; re
 (people by ID number, organisations by credit code, vehicles by VIN) and uniqueness (within
 the file and against the registry) are checked in bulk, a few queries per 500 rows. If any
 row is bad, :class:`ImportRejected` lists every bad row with its line number, column and
-reason, and nothing is written. Otherwise the rows are inserted with ``bulk_create`` and one
+reason, and nothing is written. Otherwise the rows are inserted (``tables.Table``) and one
 ``registry.imported`` audit event records the counts — not one event per row.
 """
 
@@ -18,17 +18,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, TextIO
 
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
-from django.db.models import Model
+from django.db import IntegrityError, connection, transaction
 
 from cheguan.audit.services import record
-from cheguan.core import clock
 from cheguan.core.actor import Actor
 from cheguan.core.errors import Bi, DomainError
 from cheguan.core.permissions import require
 from cheguan.registry import errors
 from cheguan.registry.importer.kinds import KINDS
 from cheguan.registry.importer.rows import Cells, Draft, Kind
+from cheguan.registry.importer.tables import Found, Table
 from cheguan.registry.models import Encumbrance, Office, Organisation, Person, Vehicle
 from cheguan.registry.services.records import FOLLOWS_ENCUMBRANCES, status_for_open_encumbrances
 
@@ -252,39 +251,13 @@ def _duplicates(
     return problems
 
 
-def _build(kind: Kind, office: Office, draft: Draft, found: dict):
-    values = dict(draft.values)
-    for name, ref in draft.refs.items():
-        values[f"{name}_id"] = found[(ref.table, ref.key)]
-    if kind.registered:
-        values.update(office=office, created_at=clock.now())
-    return kind.model(**values)
-
-
-def _insert(model: type[Model], objs: list[Model]) -> None:
-    """Insert one batch: COPY on PostgreSQL (no SQL to compile per batch: the import's profile
-    showed ``bulk_create``'s compiling at a fifth of the time), ``bulk_create`` elsewhere.
-    The values are prepared the way ``bulk_create`` prepares them."""
-    if connection.vendor != "postgresql":
-        model._default_manager.bulk_create(objs, batch_size=BATCH)
-        return
-    db = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the per-access proxy
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(db.ops.quote_name(f.column) for f in fields)
-    table = db.ops.quote_name(model._meta.db_table)
-    prepare = [(f.pre_save, f.get_db_prep_save) for f in fields]
-    with (
-        db.wrap_database_errors,
-        db.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-    ):
-        for obj in objs:
-            copy.write_row([to_db(pre_save(obj, True), db) for pre_save, to_db in prepare])
-
-
-def _encumbrances_set_status(objs: list[Encumbrance]) -> None:
+def _encumbrances_set_status(drafts: list[Draft], found: Found) -> None:
     """Imported open seizures and mortgages set their vehicles' status, set-based."""
-    vehicle_ids = {e.vehicle_id for e in objs if e.released_on is None}
+    vehicle_ids = {
+        found[(d.refs["vehicle"].table, d.refs["vehicle"].key)]
+        for d in drafts
+        if d.values["released_on"] is None
+    }
     open_kinds: dict[int, set[str]] = defaultdict(set)
     for chunk in _chunks(sorted(vehicle_ids)):
         for vehicle_id, kind in Encumbrance.objects.filter(
@@ -334,6 +307,7 @@ def import_csv(
     digest = _sha256(stream)
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     seen = _SeenKeys()
+    table = Table(spec, office)
     problems: list[RowProblem] = []
     read = inserted = 0
 
@@ -343,15 +317,15 @@ def import_csv(
         problems.extend(ref_problems + _duplicates(spec, office, batch, seen))
         if problems:
             return  # keep checking, insert no more: the transaction will be rolled back
-        objs = [_build(spec, office, draft, found) for _line, draft in batch]
+        drafts = [draft for _line, draft in batch]
         try:
             with transaction.atomic():
-                _insert(spec.model, objs)
+                table.insert(drafts, found)
         except IntegrityError:
             raise errors.IMPORT_CONFLICT() from None
         if spec.name == "encumbrances":
-            _encumbrances_set_status(objs)
-        inserted += len(objs)
+            _encumbrances_set_status(drafts, found)
+        inserted += len(drafts)
 
     batch: list[tuple[int, Draft]] = []
     try:
