@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Model
 
-from cheguan.core.errors import ErrorCode
+from cheguan.core.errors import DomainError, ErrorCode
 from cheguan.registry import errors
 from cheguan.registry.validators import parse_date, parse_datetime, validate_int
 
@@ -74,6 +74,16 @@ class Draft:
     values: dict
     refs: dict[str, Ref] = field(default_factory=dict)  # model field → what it refers to
     unique: tuple = ()  # one key (or None) per Kind.unique entry
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    error: DomainError
+
+    @property
+    def field(self) -> str | None:
+        return self.error.field
 
 
 @dataclass(frozen=True)
