@@ -452,3 +452,57 @@ def test_a_file_is_read_as_a_stream(city, tmp_path):
         assert not stream.closed  # the caller's file stays the caller's
     assert result.rows == 1
     assert result.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_repeated_key_names_the_line_it_was_first_on_within_and_across_batches(city, monkeypatch):
+    from cheguan.registry.importer import run as importer
+
+    monkeypatch.setattr(importer, "BATCH", 3)
+    with pytest.raises(ImportRejected) as e:
+        run(
+            "people",
+            PEOPLE_HEADER,
+            f"陈阿公,{ELDER},,",  # line 2, batch 1
+            f"林小梅,{WOMAN},,",  # line 3
+            f"陈阿公,{ELDER},,",  # line 4: repeats line 2 within the batch
+            f"林小梅,{WOMAN},,",  # line 5, batch 2: repeats line 3 of batch 1
+            f"林小梅,{WOMAN},,",  # line 6: still line 3, not line 5
+            f"某人,{WITH_X},,",  # line 7
+            f"某人,{WITH_X},,",  # line 8, batch 3: repeats line 7 of batch 2
+        )
+    named = [(p.line, p.error.code, p.error.params["line"]) for p in e.value.problems]
+    duplicate = "registry.import_duplicate_in_file"
+    assert named == [(4, duplicate, 2), (5, duplicate, 3), (6, duplicate, 3), (8, duplicate, 7)]
+
+
+@pytest.mark.pg_only(reason="the planner's statistics are PostgreSQL's")
+def test_the_planner_is_told_how_big_the_tables_have_grown(city, make):
+    """A table that grew since it was analysed is analysed before its look-ups are planned:
+    the people bulk-created here (as an import just before would have), and the import's
+    own table as it grows past the rows its statistics know of."""
+    from django.db import connection
+
+    def planner_rows(table: str) -> float:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+            return cursor.fetchone()[0]
+
+    born = dt.date(1960, 1, 1)
+    Person.objects.bulk_create(
+        Person(
+            office=city.office,
+            name="某人",
+            id_number=resident_id(born + dt.timedelta(days=i // 400), seq=i % 400),
+            created_at=city.elder.created_at,
+        )
+        for i in range(3000)
+    )
+    assert planner_rows("registry_person") < 3000
+    rows = [
+        f"{vin(9000 + i)},E{i},大众,朗逸,K33,5,2020-01-02,{city.elder.id_number}"
+        for i in range(2500)
+    ]
+    header = "vin,engine_number,make,model,vehicle_type,seats,manufacture_date,owner_id_number"
+    assert run("vehicles", header, *rows).rows == 2500
+    assert planner_rows("registry_person") >= 3000
+    assert planner_rows("registry_vehicle") >= 2000

@@ -3,9 +3,8 @@
 Every row is checked first, with the same ``clean_*`` rules the services use; references
 (people by ID number, organisations by credit code, vehicles by VIN) and uniqueness (within
 the file and against the registry) are checked in bulk, a few queries per batch of rows
-(``checks``). If any
-row is bad, :class:`ImportRejected` lists every bad row with its line number, column and
-reason, and nothing is written. Otherwise the rows are inserted (``tables.Table``) and one
+(``checks``). If any row is bad, :class:`ImportRejected` lists every bad row with its line
+number, column and reason, and nothing is written. Otherwise the rows are inserted (``tables.Table``) and one
 ``registry.imported`` audit event records the counts — not one event per row.
 """
 
@@ -26,7 +25,7 @@ from cheguan.core.actor import Actor
 from cheguan.core.errors import DomainError
 from cheguan.core.permissions import require
 from cheguan.registry import errors
-from cheguan.registry.importer.checks import SeenKeys, chunks, duplicates, resolve
+from cheguan.registry.importer.checks import SeenKeys, Statistics, chunks, duplicates, resolve
 from cheguan.registry.importer.kinds import KINDS
 from cheguan.registry.importer.rows import Cells, Draft, Kind, RowProblem
 from cheguan.registry.importer.tables import Found, Table
@@ -151,6 +150,7 @@ def import_csv(
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     seen = SeenKeys()
     table = Table(spec, office)
+    statistics = Statistics(spec.model)
     problems: list[RowProblem] = []
     read = inserted = 0
 
@@ -169,6 +169,7 @@ def import_csv(
         if spec.name == "encumbrances":
             _encumbrances_set_status(drafts, found)
         inserted += len(drafts)
+        statistics.added(len(drafts))
 
     batch: list[tuple[int, Draft]] = []
     try:
