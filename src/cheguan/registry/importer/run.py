@@ -82,13 +82,13 @@ def _read(kind: Kind, text: TextIO) -> Iterator[tuple[int, Draft | RowProblem]]:
         except csv.Error as e:
             yield line, RowProblem(line, errors.IMPORT_BAD_CSV(detail=str(e)))
             return
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():
             continue  # a blank line
         if len(cells) > width:
             yield line, RowProblem(line, errors.IMPORT_EXTRA_CELLS())
             continue
         try:
-            yield line, kind.parse(Cells(dict(zip(header, cells, strict=False))))
+            yield line, kind.parse(Cells.of(header, cells))
         except DomainError as e:
             yield line, RowProblem(line, e)
 
