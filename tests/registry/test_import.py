@@ -506,3 +506,27 @@ def test_the_planner_is_told_how_big_the_tables_have_grown(city, make):
     assert run("vehicles", header, *rows).rows == 2500
     assert planner_rows("registry_person") >= 3000
     assert planner_rows("registry_vehicle") >= 2000
+
+
+@pytest.mark.pg_only(reason="random_page_cost is PostgreSQL's")
+@pytest.mark.parametrize(("session", "during"), [("4", "1.1"), ("1", "1")])
+def test_the_import_lowers_the_cost_of_a_page_for_itself_only(city, monkeypatch, session, during):
+    from django.db import connection
+
+    from cheguan.registry.importer.tables import Table
+
+    def page_cost() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('random_page_cost')")
+            return cursor.fetchone()[0]
+
+    seen: list[str] = []
+    insert = Table.insert
+    monkeypatch.setattr(Table, "insert", lambda *a: (seen.append(page_cost()), insert(*a)))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('random_page_cost', %s, true)", [session])
+    run("people", PEOPLE_HEADER, f"陈阿公,{ELDER},,")
+    assert (seen, page_cost()) == ([during], session)
+    with pytest.raises(ImportRejected):
+        run("people", PEOPLE_HEADER, f"陈阿公,{ELDER},,")  # a rejected import, rolled back
+    assert page_cost() == session

@@ -25,7 +25,7 @@ from cheguan.core.actor import Actor
 from cheguan.core.errors import DomainError
 from cheguan.core.permissions import require
 from cheguan.registry import errors
-from cheguan.registry.importer.checks import SeenKeys, Statistics, chunks, duplicates, resolve
+from cheguan.registry.importer.checks import Planner, SeenKeys, chunks, duplicates, resolve
 from cheguan.registry.importer.kinds import KINDS
 from cheguan.registry.importer.rows import Cells, Draft, Kind, RowProblem
 from cheguan.registry.importer.tables import Found, Table
@@ -150,7 +150,7 @@ def import_csv(
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     seen = SeenKeys()
     table = Table(spec, office)
-    statistics = Statistics(spec.model)
+    planner = Planner(spec.model)
     problems: list[RowProblem] = []
     read = inserted = 0
 
@@ -169,7 +169,7 @@ def import_csv(
         if spec.name == "encumbrances":
             _encumbrances_set_status(drafts, found)
         inserted += len(drafts)
-        statistics.added(len(drafts))
+        planner.added(len(drafts))
 
     batch: list[tuple[int, Draft]] = []
     try:
@@ -194,6 +194,7 @@ def import_csv(
     if problems:
         raise ImportRejected(sorted(problems, key=lambda p: p.line))
     seen.drop()
+    planner.done()
     record(
         actor=actor,
         action="registry.imported",
