@@ -376,6 +376,37 @@ def test_command_lists_every_bad_row_and_exits_with_1(city, tmp_path, capsys):
     assert not Person.objects.filter(id_number=WOMAN).exists()
 
 
+@pytest.mark.parametrize(
+    ("tag", "refused"), [("security", True), ("models", True), ("urls", False)]
+)
+def test_command_runs_the_system_checks_about_what_it_touches(
+    city, tmp_path, monkeypatch, tag, refused
+):
+    """The production settings, the models and the database are checked before an import;
+    the URL checks (which import every view) are left to `cheguan check`."""
+    from django.core import checks
+    from django.core.management.base import SystemCheckError
+
+    from cheguan.core import checks as ours
+
+    monkeypatch.setattr(ours, "production_problems", list)  # the test settings' own finding
+
+    def broken(app_configs, **kwargs):
+        return [checks.Error("broken for the test", id="tests.E001")]
+
+    checks.register(broken, tag)
+    try:
+        path = write(tmp_path, PEOPLE_HEADER, f"陈阿公,{ELDER},,")
+        if refused:
+            with pytest.raises(SystemCheckError, match=r"tests\.E001"):
+                call_command("import", "people", path, "--office", "330200", skip_checks=False)
+        else:
+            call_command("import", "people", path, "--office", "330200", skip_checks=False)
+    finally:
+        checks.registry.registry.registered_checks.discard(broken)
+    assert Person.objects.filter(id_number=ELDER).exists() is not refused
+
+
 def test_command_asks_for_an_office_when_there_are_several(city, tmp_path):
     path = write(tmp_path, PEOPLE_HEADER, f"陈阿公,{ELDER},,")
     with pytest.raises(CommandError, match="several offices"):
