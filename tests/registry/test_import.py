@@ -376,6 +376,37 @@ def test_command_lists_every_bad_row_and_exits_with_1(city, tmp_path, capsys):
     assert not Person.objects.filter(id_number=WOMAN).exists()
 
 
+@pytest.mark.parametrize(
+    ("tag", "refused"), [("security", True), ("models", True), ("urls", False)]
+)
+def test_command_runs_the_system_checks_about_what_it_touches(
+    city, tmp_path, monkeypatch, tag, refused
+):
+    """The production settings, the models and the database are checked before an import;
+    the URL checks (which import every view) are left to `cheguan check`."""
+    from django.core import checks
+    from django.core.management.base import SystemCheckError
+
+    from cheguan.core import checks as ours
+
+    monkeypatch.setattr(ours, "production_problems", list)  # the test settings' own finding
+
+    def broken(app_configs, **kwargs):
+        return [checks.Error("broken for the test", id="tests.E001")]
+
+    checks.register(broken, tag)
+    try:
+        path = write(tmp_path, PEOPLE_HEADER, f"陈阿公,{ELDER},,")
+        if refused:
+            with pytest.raises(SystemCheckError, match=r"tests\.E001"):
+                call_command("import", "people", path, "--office", "330200", skip_checks=False)
+        else:
+            call_command("import", "people", path, "--office", "330200", skip_checks=False)
+    finally:
+        checks.registry.registry.registered_checks.discard(broken)
+    assert Person.objects.filter(id_number=ELDER).exists() is not refused
+
+
 def test_command_asks_for_an_office_when_there_are_several(city, tmp_path):
     path = write(tmp_path, PEOPLE_HEADER, f"陈阿公,{ELDER},,")
     with pytest.raises(CommandError, match="several offices"):
@@ -452,3 +483,81 @@ def test_a_file_is_read_as_a_stream(city, tmp_path):
         assert not stream.closed  # the caller's file stays the caller's
     assert result.rows == 1
     assert result.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_repeated_key_names_the_line_it_was_first_on_within_and_across_batches(city, monkeypatch):
+    from cheguan.registry.importer import run as importer
+
+    monkeypatch.setattr(importer, "BATCH", 3)
+    with pytest.raises(ImportRejected) as e:
+        run(
+            "people",
+            PEOPLE_HEADER,
+            f"陈阿公,{ELDER},,",  # line 2, batch 1
+            f"林小梅,{WOMAN},,",  # line 3
+            f"陈阿公,{ELDER},,",  # line 4: repeats line 2 within the batch
+            f"林小梅,{WOMAN},,",  # line 5, batch 2: repeats line 3 of batch 1
+            f"林小梅,{WOMAN},,",  # line 6: still line 3, not line 5
+            f"某人,{WITH_X},,",  # line 7
+            f"某人,{WITH_X},,",  # line 8, batch 3: repeats line 7 of batch 2
+        )
+    named = [(p.line, p.error.code, p.error.params["line"]) for p in e.value.problems]
+    duplicate = "registry.import_duplicate_in_file"
+    assert named == [(4, duplicate, 2), (5, duplicate, 3), (6, duplicate, 3), (8, duplicate, 7)]
+
+
+@pytest.mark.pg_only(reason="the planner's statistics are PostgreSQL's")
+def test_the_planner_is_told_how_big_the_tables_have_grown(city, make):
+    """A table that grew since it was analysed is analysed before its look-ups are planned:
+    the people bulk-created here (as an import just before would have), and the import's
+    own table as it grows past the rows its statistics know of."""
+    from django.db import connection
+
+    def planner_rows(table: str) -> float:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+            return cursor.fetchone()[0]
+
+    born = dt.date(1960, 1, 1)
+    Person.objects.bulk_create(
+        Person(
+            office=city.office,
+            name="某人",
+            id_number=resident_id(born + dt.timedelta(days=i // 400), seq=i % 400),
+            created_at=city.elder.created_at,
+        )
+        for i in range(3000)
+    )
+    assert planner_rows("registry_person") < 3000
+    rows = [
+        f"{vin(9000 + i)},E{i},大众,朗逸,K33,5,2020-01-02,{city.elder.id_number}"
+        for i in range(2500)
+    ]
+    header = "vin,engine_number,make,model,vehicle_type,seats,manufacture_date,owner_id_number"
+    assert run("vehicles", header, *rows).rows == 2500
+    assert planner_rows("registry_person") >= 3000
+    assert planner_rows("registry_vehicle") >= 2000
+
+
+@pytest.mark.pg_only(reason="random_page_cost is PostgreSQL's")
+@pytest.mark.parametrize(("session", "during"), [("4", "1.1"), ("1", "1")])
+def test_the_import_lowers_the_cost_of_a_page_for_itself_only(city, monkeypatch, session, during):
+    from django.db import connection
+
+    from cheguan.registry.importer.tables import Table
+
+    def page_cost() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('random_page_cost')")
+            return cursor.fetchone()[0]
+
+    seen: list[str] = []
+    insert = Table.insert
+    monkeypatch.setattr(Table, "insert", lambda *a: (seen.append(page_cost()), insert(*a)))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('random_page_cost', %s, true)", [session])
+    run("people", PEOPLE_HEADER, f"陈阿公,{ELDER},,")
+    assert (seen, page_cost()) == ([during], session)
+    with pytest.raises(ImportRejected):
+        run("people", PEOPLE_HEADER, f"陈阿公,{ELDER},,")  # a rejected import, rolled back
+    assert page_cost() == session

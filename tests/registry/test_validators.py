@@ -293,6 +293,72 @@ def test_text_refuses_control_characters_and_lone_surrogates():
     assert validate_text("  王建国 ", field="name", max_length=10) == "王建国"
 
 
+def test_the_control_characters_refused_are_exactly_unicodes_cc_and_cs():
+    """``_has_control`` is one regular expression; it must find exactly the characters
+    ``unicodedata.category`` calls controls or surrogates, over every code point."""
+    import sys
+    import unicodedata
+
+    from cheguan.registry.validators import _has_control
+
+    every = (chr(c) for c in range(sys.maxunicode + 1))
+    expected = [ch for ch in every if unicodedata.category(ch) in {"Cc", "Cs"}]
+    found = [chr(c) for c in range(sys.maxunicode + 1) if _has_control(chr(c))]
+    assert found == expected
+    assert _has_control("王建国\x7f") and not _has_control("王建国 ·-")
+
+
+@pytest.mark.parametrize(
+    "zone", ["Asia/Shanghai", "Pacific/Kiritimati", "Etc/GMT+12", "UTC", "America/St_Johns"]
+)
+@pytest.mark.parametrize("hour", [0, 1, 11, 12, 13, 22, 23])
+def test_after_today_agrees_with_the_clock_in_every_zone_near_midnight(zone, hour, clock):
+    """``after_today`` skips the time zone for days long past; the answer must be the
+    clock's, for the days around today, in zones from UTC-12 to UTC+14, at any hour."""
+    import zoneinfo
+
+    from django.utils import timezone
+
+    from cheguan.registry.validators import after_today
+
+    with timezone.override(zoneinfo.ZoneInfo(zone)):
+        clock.set_now(dt.datetime(2026, 3, 2, hour, 30, tzinfo=dt.UTC))
+        today = clock.today()
+        for offset in range(-4, 5):
+            day = dt.date(2026, 3, 2) + dt.timedelta(days=offset)
+            assert after_today(day) is (day > today), (zone, hour, day)
+        assert after_today(today + dt.timedelta(days=1)) and not after_today(today)
+    assert not after_today(dt.date(1900, 1, 1))
+
+
+def test_a_birth_date_tomorrow_is_refused_and_today_accepted(clock):
+    clock.set_now(dt.datetime(2026, 3, 2, 23, 30))  # the office's time: 2026-03-02
+    today = with_check_digit("33020320260302001")
+    tomorrow = with_check_digit("33020320260303001")
+    assert parse_resident_id(today).birth_date == dt.date(2026, 3, 2)
+    with pytest.raises(DomainError) as e:
+        parse_resident_id(tomorrow)
+    assert "in the future" in e.value.message_in("en")
+
+
+@given(st.text(alphabet=VIN_CHARS + "IOQ٣i", min_size=17, max_size=17))
+def test_vin_check_digit_is_the_iso_3779_sum(body):
+    """The check digit from the table read once is the one computed character by character
+    (ASCII letters by the ISO table, any digit by its value; I, O and Q have none)."""
+    letters = dict(zip("ABCDEFGHJKLMNPRSTUVWXYZ", "12345678123457923456789", strict=True))
+    weights = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2]
+    try:
+        total = sum(
+            (int(c) if c.isdigit() else int(letters[c])) * w
+            for c, w in zip(body, weights, strict=True)
+        )
+    except KeyError:
+        with pytest.raises(KeyError):
+            vin_check_digit(body)
+        return
+    assert vin_check_digit(body) == ("X" if total % 11 == 10 else str(total % 11))
+
+
 def test_choice_lists_the_allowed_values():
     with pytest.raises(DomainError) as e:
         validate_choice("diesel", EnergyType, field="energy_type")

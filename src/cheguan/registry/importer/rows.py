@@ -3,12 +3,12 @@ draft of a record (values, references, unique keys), and the description of a ki
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Model
 
-from cheguan.core.errors import ErrorCode
+from cheguan.core.errors import DomainError, ErrorCode
 from cheguan.registry import errors
 from cheguan.registry.validators import parse_date, parse_datetime, validate_int
 
@@ -17,14 +17,19 @@ _FALSE = {"0", "false", "no", "n", "否", "无"}
 
 
 class Cells:
-    """One CSV row, read column by column; every reader raises a DomainError naming it."""
+    """One CSV row, read column by column; every reader raises a DomainError naming it.
+    Each cell is stripped once, here (a vehicle's row is read 16 times)."""
 
-    def __init__(self, row: dict[str, str | None]):
-        self.row = row
+    def __init__(self, row: Mapping[str, str | None]):
+        self.row = {name: value.strip() for name, value in row.items() if isinstance(value, str)}
+
+    @classmethod
+    def of(cls, header: list[str], cells: list[str]) -> Cells:
+        """The row's cells under the header's names (a short row's last columns are empty)."""
+        return cls(dict(zip(header, cells, strict=False)))
 
     def text(self, name: str) -> str:
-        value = self.row.get(name)
-        return value.strip() if isinstance(value, str) else ""
+        return self.row.get(name, "")
 
     def required(self, name: str) -> str:
         value = self.text(name)
@@ -74,6 +79,16 @@ class Draft:
     values: dict
     refs: dict[str, Ref] = field(default_factory=dict)  # model field → what it refers to
     unique: tuple = ()  # one key (or None) per Kind.unique entry
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    error: DomainError
+
+    @property
+    def field(self) -> str | None:
+        return self.error.field
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,9 @@
 
 Every row is checked first, with the same ``clean_*`` rules the services use; references
 (people by ID number, organisations by credit code, vehicles by VIN) and uniqueness (within
-the file and against the registry) are checked in bulk, a few queries per 500 rows. If any
-row is bad, :class:`ImportRejected` lists every bad row with its line number, column and
-reason, and nothing is written. Otherwise the rows are inserted with ``bulk_create`` and one
+the file and against the registry) are checked in bulk, a few queries per batch of rows
+(``checks``). If any row is bad, :class:`ImportRejected` lists every bad row with its line
+number, column and reason, and nothing is written. Otherwise the rows are inserted (``tables.Table``) and one
 ``registry.imported`` audit event records the counts — not one event per row.
 """
 
@@ -14,41 +14,25 @@ import csv
 import hashlib
 import io
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, TextIO
 
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
-from django.db.models import Model
+from django.db import IntegrityError, transaction
 
 from cheguan.audit.services import record
-from cheguan.core import clock
 from cheguan.core.actor import Actor
-from cheguan.core.errors import Bi, DomainError
+from cheguan.core.errors import DomainError
 from cheguan.core.permissions import require
 from cheguan.registry import errors
+from cheguan.registry.importer.checks import Planner, SeenKeys, chunks, duplicates, resolve
 from cheguan.registry.importer.kinds import KINDS
-from cheguan.registry.importer.rows import Cells, Draft, Kind
-from cheguan.registry.models import Encumbrance, Office, Organisation, Person, Vehicle
+from cheguan.registry.importer.rows import Cells, Draft, Kind, RowProblem
+from cheguan.registry.importer.tables import Found, Table
+from cheguan.registry.models import Encumbrance, Office, Vehicle
 from cheguan.registry.services.records import FOLLOWS_ENCUMBRANCES, status_for_open_encumbrances
 
-BATCH = 1000  # rows checked and inserted together; keys per IN (…) look-up
-
-_REFERENCE_WORDS = {
-    "person": (Bi("证件号码", "ID number"), Bi("人员", "person")),
-    "organisation": (Bi("统一社会信用代码", "credit code"), Bi("单位", "organisation")),
-    "vehicle": (Bi("车辆识别代号", "VIN"), Bi("车辆", "vehicle")),
-}
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    line: int
-    error: DomainError
-
-    @property
-    def field(self) -> str | None:
-        return self.error.field
+BATCH = 1000  # rows checked and inserted together
 
 
 class ImportRejected(Exception):
@@ -64,12 +48,6 @@ class ImportResult:
     kind: str
     rows: int
     sha256: str
-
-
-def _chunks(values: Iterable, size: int = BATCH) -> Iterator[list]:
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 def _read(kind: Kind, text: TextIO) -> Iterator[tuple[int, Draft | RowProblem]]:
@@ -104,189 +82,26 @@ def _read(kind: Kind, text: TextIO) -> Iterator[tuple[int, Draft | RowProblem]]:
         except csv.Error as e:
             yield line, RowProblem(line, errors.IMPORT_BAD_CSV(detail=str(e)))
             return
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():
             continue  # a blank line
         if len(cells) > width:
             yield line, RowProblem(line, errors.IMPORT_EXTRA_CELLS())
             continue
         try:
-            yield line, kind.parse(Cells(dict(zip(header, cells, strict=False))))
+            yield line, kind.parse(Cells.of(header, cells))
         except DomainError as e:
             yield line, RowProblem(line, e)
 
 
-def _resolve(office: Office, drafts: list[tuple[int, Draft]]) -> tuple[dict, list[RowProblem]]:
-    """Look up one batch's references in bulk: ``{(table, key): pk}``, plus the rows whose
-    reference is unknown."""
-    wanted: dict[str, set[str]] = defaultdict(set)
-    for _line, draft in drafts:
-        for ref in draft.refs.values():
-            wanted[ref.table].add(ref.key)
-    found: dict[tuple[str, str], int] = {}
-    sources = {
-        "person": (Person.objects.filter(office=office), "id_number"),
-        "organisation": (Organisation.objects.filter(office=office), "uscc"),
-        "vehicle": (Vehicle.objects.filter(office=office), "vin"),
-    }
-    for table, keys in wanted.items():
-        qs, lookup = sources[table]
-        for chunk in _chunks(sorted(keys)):
-            for value, pk in qs.filter(**{f"{lookup}__in": chunk}).values_list(lookup, "pk"):
-                found.setdefault((table, value), pk)
-    problems = []
-    for line, draft in drafts:
-        for ref in draft.refs.values():
-            if (ref.table, ref.key) not in found:
-                thing, what = _REFERENCE_WORDS[ref.table]
-                problems.append(
-                    RowProblem(
-                        line,
-                        errors.IMPORT_UNKNOWN_REFERENCE(field=ref.column, thing=thing, record=what),
-                    )
-                )
-                break
-    return found, problems
-
-
-class _SeenKeys:
-    """The unique keys of the rows read so far and the line each was first seen on, kept in a
-    temporary table of the import's own transaction, not in memory: the duplicates within
-    a file of any size are found with one indexed look-up per batch."""
-
-    TABLE = "cheguan_import_keys"
-
-    def __init__(self) -> None:
-        self.cursor = connection.cursor()
-        self.cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
-        # Dropped with the import's transaction on PostgreSQL, so no server session keeps it
-        # (PgBouncer in transaction mode hands sessions on); SQLite has no ON COMMIT.
-        on_commit = " ON COMMIT DROP" if connection.vendor == "postgresql" else ""
-        self.cursor.execute(
-            f"CREATE TEMPORARY TABLE {self.TABLE} "
-            "(pos integer NOT NULL, k text NOT NULL, line integer NOT NULL, PRIMARY KEY (pos, k))"
-            + on_commit
-        )
-
-    def first_lines(self, position: int, keys: Iterable[str]) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for chunk in _chunks(keys):
-            marks = ", ".join(["%s"] * len(chunk))
-            self.cursor.execute(
-                f"SELECT k, line FROM {self.TABLE} WHERE pos = %s AND k IN ({marks})",  # noqa: S608 (placeholders only)
-                [position, *chunk],
-            )
-            found.update(self.cursor.fetchall())
-        return found
-
-    def add(self, position: int, first_lines: dict[str, int]) -> None:
-        """COPY on PostgreSQL; elsewhere one multi-row INSERT per 300 keys."""
-        if connection.vendor == "postgresql" and first_lines:
-            with (
-                connection.wrap_database_errors,
-                self.cursor.cursor.copy(f"COPY {self.TABLE} (pos, k, line) FROM STDIN") as copy,
-            ):
-                for key, line in first_lines.items():
-                    copy.write_row((position, key, line))
-            return
-        for chunk in _chunks(first_lines.items(), 300):
-            rows = ", ".join(["(%s, %s, %s)"] * len(chunk))
-            self.cursor.execute(
-                f"INSERT INTO {self.TABLE} (pos, k, line) VALUES {rows}",  # noqa: S608
-                [value for key, line in chunk for value in (position, key, line)],
-            )
-
-    def drop(self) -> None:
-        self.cursor.execute(f"DROP TABLE {self.TABLE}")
-        self.cursor.close()
-
-
-def _key_text(value: tuple) -> str:
-    return "\x1f".join(str(v) for v in value)
-
-
-def _duplicates(
-    kind: Kind, office: Office, drafts: list[tuple[int, Draft]], seen: _SeenKeys
-) -> list[RowProblem]:
-    """One batch's rows that repeat an earlier row of the file (naming its line) or a record
-    already in the registry."""
-    problems: list[RowProblem] = []
-    bad_lines: set[int] = set()
-    for position, unique in enumerate(kind.unique):
-        entries = []
-        for line, draft in drafts:
-            value = draft.unique[position] if position < len(draft.unique) else None
-            if value is not None:
-                entries.append((line, value, _key_text(value)))
-        earlier = seen.first_lines(position, sorted({text for _l, _v, text in entries}))
-        first_here: dict[str, int] = {}
-        fresh: list[tuple[int, tuple]] = []
-        for line, value, text in entries:
-            first = earlier.get(text) or first_here.get(text)
-            if first is not None:
-                if line not in bad_lines:
-                    problems.append(
-                        RowProblem(
-                            line, errors.IMPORT_DUPLICATE_IN_FILE(field=unique.column, line=first)
-                        )
-                    )
-                    bad_lines.add(line)
-                continue
-            first_here[text] = line
-            fresh.append((line, value))
-        seen.add(position, first_here)
-        qs = kind.model._default_manager.all()
-        if unique.scope == "office":
-            qs = qs.filter(office=office)
-        elif unique.scope == "vehicle_office":
-            qs = qs.filter(vehicle__office=office)
-        if unique.active_only:
-            qs = qs.exclude(status="deregistered")
-        existing: set[tuple] = set()
-        lead = unique.lookups[0]
-        for chunk in _chunks(sorted({value[0] for _line, value in fresh})):
-            existing |= set(qs.filter(**{f"{lead}__in": chunk}).values_list(*unique.lookups))
-        for line, value in fresh:
-            if value in existing and line not in bad_lines:
-                problems.append(RowProblem(line, unique.error(field=unique.column)))
-                bad_lines.add(line)
-    return problems
-
-
-def _build(kind: Kind, office: Office, draft: Draft, found: dict):
-    values = dict(draft.values)
-    for name, ref in draft.refs.items():
-        values[f"{name}_id"] = found[(ref.table, ref.key)]
-    if kind.registered:
-        values.update(office=office, created_at=clock.now())
-    return kind.model(**values)
-
-
-def _insert(model: type[Model], objs: list[Model]) -> None:
-    """Insert one batch: COPY on PostgreSQL (no SQL to compile per batch: the import's profile
-    showed ``bulk_create``'s compiling at a fifth of the time), ``bulk_create`` elsewhere.
-    The values are prepared the way ``bulk_create`` prepares them."""
-    if connection.vendor != "postgresql":
-        model._default_manager.bulk_create(objs, batch_size=BATCH)
-        return
-    db = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the per-access proxy
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(db.ops.quote_name(f.column) for f in fields)
-    table = db.ops.quote_name(model._meta.db_table)
-    prepare = [(f.pre_save, f.get_db_prep_save) for f in fields]
-    with (
-        db.wrap_database_errors,
-        db.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-    ):
-        for obj in objs:
-            copy.write_row([to_db(pre_save(obj, True), db) for pre_save, to_db in prepare])
-
-
-def _encumbrances_set_status(objs: list[Encumbrance]) -> None:
+def _encumbrances_set_status(drafts: list[Draft], found: Found) -> None:
     """Imported open seizures and mortgages set their vehicles' status, set-based."""
-    vehicle_ids = {e.vehicle_id for e in objs if e.released_on is None}
+    vehicle_ids = {
+        found[(d.refs["vehicle"].table, d.refs["vehicle"].key)]
+        for d in drafts
+        if d.values["released_on"] is None
+    }
     open_kinds: dict[int, set[str]] = defaultdict(set)
-    for chunk in _chunks(sorted(vehicle_ids)):
+    for chunk in chunks(sorted(vehicle_ids)):
         for vehicle_id, kind in Encumbrance.objects.filter(
             vehicle_id__in=chunk, released_on__isnull=True
         ).values_list("vehicle_id", "kind"):
@@ -295,7 +110,7 @@ def _encumbrances_set_status(objs: list[Encumbrance]) -> None:
     for vehicle_id, kinds in open_kinds.items():
         by_status[status_for_open_encumbrances(kinds)].append(vehicle_id)
     for status, ids in by_status.items():
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             Vehicle.objects.filter(pk__in=chunk, status__in=FOLLOWS_ENCUMBRANCES).update(
                 status=status
             )
@@ -333,25 +148,28 @@ def import_csv(
     stream = io.BytesIO(data) if isinstance(data, bytes) else data
     digest = _sha256(stream)
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-    seen = _SeenKeys()
+    seen = SeenKeys()
+    table = Table(spec, office)
+    planner = Planner(spec.model)
     problems: list[RowProblem] = []
     read = inserted = 0
 
     def load(batch: list[tuple[int, Draft]]) -> None:
         nonlocal inserted
-        found, ref_problems = _resolve(office, batch)
-        problems.extend(ref_problems + _duplicates(spec, office, batch, seen))
+        found, ref_problems = resolve(office, batch)
+        problems.extend(ref_problems + duplicates(spec, office, batch, seen))
         if problems:
             return  # keep checking, insert no more: the transaction will be rolled back
-        objs = [_build(spec, office, draft, found) for _line, draft in batch]
+        drafts = [draft for _line, draft in batch]
         try:
             with transaction.atomic():
-                _insert(spec.model, objs)
+                table.insert(drafts, found)
         except IntegrityError:
             raise errors.IMPORT_CONFLICT() from None
         if spec.name == "encumbrances":
-            _encumbrances_set_status(objs)
-        inserted += len(objs)
+            _encumbrances_set_status(drafts, found)
+        inserted += len(drafts)
+        planner.added(len(drafts))
 
     batch: list[tuple[int, Draft]] = []
     try:
@@ -376,6 +194,7 @@ def import_csv(
     if problems:
         raise ImportRejected(sorted(problems, key=lambda p: p.line))
     seen.drop()
+    planner.done()
     record(
         actor=actor,
         action="registry.imported",

@@ -33,6 +33,7 @@ from cheguan.registry.models import (
     Violation,
 )
 from cheguan.registry.validators import (
+    after_today,
     validate_choice,
     validate_int,
     validate_text,
@@ -40,7 +41,7 @@ from cheguan.registry.validators import (
 
 
 def _not_future(day: dt.date, field: str) -> dt.date:
-    if day > clock.today():
+    if after_today(day):
         raise errors.DATE_IN_FUTURE(field=field)
     return day
 

@@ -38,6 +38,7 @@ from cheguan.registry.models import (
     VehicleStatus,
 )
 from cheguan.registry.validators import (
+    after_today,
     validate_choice,
     validate_text,
     validate_vin,
@@ -120,7 +121,7 @@ def clean_vehicle(data: VehicleData) -> dict:
         raise INVALID_ENGINE_NUMBER(field="engine_number")
     if type(data.seats) is not int or not (1 <= data.seats <= 99):
         raise INVALID_SEATS(field="seats")
-    if data.manufacture_date > clock.today():
+    if after_today(data.manufacture_date):
         raise INVALID_DATES(
             field="manufacture_date",
             detail=Bi("出厂日期在未来。", "the manufacture date is in the future."),
