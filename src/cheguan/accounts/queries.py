@@ -23,11 +23,18 @@ def open_assisted_session(actor: Actor) -> AssistedSession | None:
     without a query, for a user who never acts for citizens)."""
     if actor.user is None or not actor.user.may_act_for_citizens:
         return None
-    return (
+    return open_session_of(actor.user)
+
+
+def open_session_of(agent) -> AssistedSession | None:
+    """The agent's one open session (a partial unique index) with its citizen, or None: read
+    on every request of an agent, so with no ORDER BY for the ORM to build."""
+    found = (
         AssistedSession.objects.select_related("citizen", "citizen__office")
-        .filter(agent=actor.user, ended_at__isnull=True)
-        .first()
+        .filter(agent=agent, ended_at__isnull=True)
+        .order_by()[:1]
     )
+    return next(iter(found), None)
 
 
 def recently_ended_idle(agent) -> AssistedSession | None:

@@ -15,6 +15,7 @@ from cheguan.accounts.models import (
     AssistedSessionEnd,
     User,
 )
+from cheguan.accounts.queries import open_session_of
 from cheguan.audit.services import record
 from cheguan.core import clock
 from cheguan.core.actor import Actor
@@ -85,11 +86,7 @@ def end_organisation_sessions(*, actor: Actor, organisation_id: int) -> int:
 def current_assisted_session(agent: User) -> AssistedSession | None:
     """The agent's open, confirmed session, ended here if it has been idle too long; touched
     if not. A session still waiting for its consent code lets nobody act yet."""
-    session = (
-        AssistedSession.objects.select_related("citizen", "citizen__office")
-        .filter(agent=agent, ended_at__isnull=True)
-        .first()
-    )
+    session = open_session_of(agent)
     if session is None:
         return None
     now = clock.now()

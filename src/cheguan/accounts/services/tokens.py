@@ -106,7 +106,9 @@ def user_for_token(raw: str) -> User | None:
     _cg, prefix, secret = raw.split("_", 2)
     if len(prefix) != 8 or not set(prefix) <= _HEX:
         return None
-    token = (
+    # ``prefix`` is unique: the one row or none, with no ORDER BY for the ORM to build
+    # (``first()`` would sort by the model's ordering: a third of this look-up's CPU).
+    found = (
         ApiToken.objects.select_related(
             # what every request reads of the user (as accounts.backends for a session)
             "user__office",
@@ -114,8 +116,9 @@ def user_for_token(raw: str) -> User | None:
             "user__person__office",
         )
         .filter(prefix=prefix, revoked_at__isnull=True)
-        .first()
+        .order_by()[:1]
     )
+    token = next(iter(found), None)
     if token is None or not secrets.compare_digest(token.secret_hash, _hash_secret(secret)):
         return None
     user = token.user
