@@ -8,7 +8,7 @@ from typing import Literal
 
 from ninja import Field, Path, Query, Router
 
-from cheguan.cases import figures, queries, services
+from cheguan.cases import figures, oversight, services
 from cheguan.cases.models import FollowUp, RongqueCommitment
 from cheguan.cases.queries import applicant_label
 from cheguan.cases.schemas import CommitmentOut
@@ -154,7 +154,7 @@ class FiguresOut(Schema):
     summary="Open 容缺 commitments: overdue or due within two working days (or all)",
 )
 def commitments(request, all: bool = Query(False, description="every open commitment")):
-    qs = queries.commitments_for(actor_for(request), near_only=not all)
+    qs = oversight.commitments_for(actor_for(request), near_only=not all)
     return [CommitmentRowOut.of(c) for c in qs[:500]]
 
 
@@ -170,7 +170,7 @@ def follow_ups(
     limit: int = Query(50, ge=1, le=MAX_LIMIT, description=LIMIT_HELP),
     offset: int = Query(0, ge=0, le=10_000_000),
 ):
-    qs = queries.follow_ups_for(actor_for(request), open_only=open_only)
+    qs = oversight.follow_ups_for(actor_for(request), open_only=open_only)
     return page(qs, limit=limit, offset=offset, out=FollowUpOut.of)
 
 
@@ -178,7 +178,7 @@ def follow_ups(
     "/follow-ups/{follow_up_id}", response={200: FollowUpOut, **ERRORS}, summary="A follow-up"
 )
 def follow_up(request, follow_up_id: int = Path(..., ge=1, le=MAX_ID)):
-    return FollowUpOut.of(queries.get_follow_up(actor_for(request), follow_up_id))
+    return FollowUpOut.of(oversight.get_follow_up(actor_for(request), follow_up_id))
 
 
 STEPS = {
@@ -194,12 +194,12 @@ STEPS = {
 )
 def follow_up_step(request, payload: StepIn, follow_up_id: int = Path(..., ge=1, le=MAX_ID)):
     actor = actor_for(request)
-    item = queries.get_follow_up(actor, follow_up_id)
+    item = oversight.get_follow_up(actor, follow_up_id)
     if payload.step == "close":
         services.close_follow_up(actor=actor, follow_up=item, fix=payload.note)
     else:
         STEPS[payload.step](actor=actor, follow_up=item, note=payload.note)
-    return FollowUpOut.of(queries.get_follow_up(actor, follow_up_id))
+    return FollowUpOut.of(oversight.get_follow_up(actor, follow_up_id))
 
 
 @router.post(
@@ -209,9 +209,9 @@ def follow_up_step(request, payload: StepIn, follow_up_id: int = Path(..., ge=1,
 )
 def appeal(request, payload: AppealIn, follow_up_id: int = Path(..., ge=1, le=MAX_ID)):
     actor = actor_for(request)
-    item = queries.get_follow_up(actor, follow_up_id)
+    item = oversight.get_follow_up(actor, follow_up_id)
     services.appeal_rating(actor=actor, follow_up=item, reason=payload.reason)
-    return FollowUpOut.of(queries.get_follow_up(actor, follow_up_id))
+    return FollowUpOut.of(oversight.get_follow_up(actor, follow_up_id))
 
 
 @router.post(
@@ -221,9 +221,9 @@ def appeal(request, payload: AppealIn, follow_up_id: int = Path(..., ge=1, le=MA
 )
 def decide(request, payload: DecideIn, follow_up_id: int = Path(..., ge=1, le=MAX_ID)):
     actor = actor_for(request)
-    item = queries.get_follow_up(actor, follow_up_id)
+    item = oversight.get_follow_up(actor, follow_up_id)
     services.decide_appeal(actor=actor, follow_up=item, upheld=payload.upheld, note=payload.note)
-    return FollowUpOut.of(queries.get_follow_up(actor, follow_up_id))
+    return FollowUpOut.of(oversight.get_follow_up(actor, follow_up_id))
 
 
 # --- figures -----------------------------------------------------------------------------------

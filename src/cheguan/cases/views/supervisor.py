@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cheguan.cases import figures, queries, services
+from cheguan.cases import figures, oversight, queries, services
 from cheguan.cases.models import Channel, FollowUp, Service
 from cheguan.cases.rules import Action
 from cheguan.core import clock
@@ -41,7 +41,7 @@ NEXT_STEP: dict[str, tuple[str, Promise]] = {
 def follow_ups(request):
     actor = actor_for(request)
     show_all = request.GET.get("all") == "1"
-    items = list(queries.follow_ups_for(actor, open_only=not show_all)[:200])
+    items = list(oversight.follow_ups_for(actor, open_only=not show_all)[:200])
     return render(
         request,
         "cases/follow_ups.html",
@@ -69,17 +69,17 @@ def _follow_up_context(request, item: FollowUp, **extra) -> dict:
 
 @pages
 def follow_up(request, follow_up_id: int):
-    item = queries.get_follow_up(actor_for(request), follow_up_id)
+    item = oversight.get_follow_up(actor_for(request), follow_up_id)
     return render(request, "cases/follow_up.html", _follow_up_context(request, item))
 
 
 def _follow_up_act(request, follow_up_id: int, form: str, run, done: str):
     actor = actor_for(request)
-    item = queries.get_follow_up(actor, follow_up_id)
+    item = oversight.get_follow_up(actor, follow_up_id)
     try:
         run(actor, item)
     except DomainError as e:
-        item = queries.get_follow_up(actor, follow_up_id)
+        item = oversight.get_follow_up(actor, follow_up_id)
         context = _follow_up_context(
             request, item, errors={form: field_errors(e)}, values=request.POST
         )
@@ -134,11 +134,11 @@ def decide(request, follow_up_id: int):
 def commitments(request):
     actor = actor_for(request)
     show_all = request.GET.get("all") == "1"
-    items = list(queries.commitments_for(actor, near_only=not show_all)[:500])
+    items = list(oversight.commitments_for(actor, near_only=not show_all)[:500])
     return render(
         request,
         "cases/commitments.html",
-        {"items": items, "show_all": show_all, "horizon": queries.near_horizon(clock.today())},
+        {"items": items, "show_all": show_all, "horizon": oversight.near_horizon(clock.today())},
     )
 
 
