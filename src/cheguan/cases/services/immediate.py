@@ -30,7 +30,7 @@ from cheguan.cases.queries import current_documents, is_applicant
 from cheguan.cases.remembered import requirements_of
 from cheguan.cases.services.common import status_words, transition
 from cheguan.cases.services.documents import names_of, verify_by_data
-from cheguan.cases.services.lifecycle import draft_case
+from cheguan.cases.services.drafts import draft_case
 from cheguan.cases.services.owned import require_owner
 from cheguan.core import clock
 from cheguan.core.actor import Actor
